@@ -1,0 +1,149 @@
+import { hostname } from 'node:os';
+import { z } from 'zod';
+
+/**
+ * Every setting the process reads, in one schema. This is the only module that touches process.env:
+ * everything else receives a typed Config.
+ */
+
+const ROLES = ['bot', 'dispatcher', 'whatsapp', 'http'] as const;
+export type Role = (typeof ROLES)[number];
+
+const intList = (what: string) =>
+  z
+    .string()
+    .trim()
+    .transform((s, ctx) => {
+      if (s === '') return [];
+      const out: number[] = [];
+      for (const part of s.split(',')) {
+        const n = Number(part.trim());
+        if (!Number.isSafeInteger(n)) {
+          ctx.addIssue({ code: 'custom', message: `expected ${what}, got "${part.trim()}"` });
+          return z.NEVER;
+        }
+        out.push(n);
+      }
+      return out;
+    });
+
+const positiveNumber = (fallback: number) => z.coerce.number().positive().default(fallback);
+const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+const flag = (fallback: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no'])
+    .default(fallback ? 'true' : 'false')
+    .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const isTimeZone = (zone: string): boolean => {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+const schema = z.object({
+  BOT_TOKEN: z
+    .string({ error: 'is required: create a bot with @BotFather in Telegram and put its token in .env' })
+    .regex(/^\d+:[\w-]{20,}$/, 'expected a token from @BotFather such as 123456789:AA…'),
+  ADMIN_IDS: intList('comma-separated numeric Telegram user ids').refine((ids) => ids.length > 0, {
+    message: 'expected at least one numeric Telegram user id (ask @userinfobot for yours)',
+  }),
+  MONGODB_URI: z
+    .string({ error: 'is required (scripts/start provides a local FerretDB when it is unset)' })
+    .regex(/^mongodb(\+srv)?:\/\//, 'expected a mongodb:// or mongodb+srv:// URI'),
+  REDIS_URL: z
+    .string({ error: 'is required (scripts/start provides a local Redis when it is unset)' })
+    .regex(/^rediss?:\/\//, 'expected a redis:// or rediss:// URL'),
+  TELEGRAM_API_ROOT: z.url({ error: 'expected an http(s) URL' }).default('https://api.telegram.org'),
+  ROLES: z
+    .string()
+    .default('bot,dispatcher,http')
+    .transform((s, ctx) => {
+      const roles = [
+        ...new Set(
+          s
+            .split(',')
+            .map((r) => r.trim())
+            .filter(Boolean),
+        ),
+      ];
+      const bad = roles.filter((r) => !(ROLES as readonly string[]).includes(r));
+      if (bad.length > 0 || roles.length === 0) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `expected a comma-separated list of ${ROLES.join(', ')}; got "${s}"`,
+        });
+        return z.NEVER;
+      }
+      return roles as Role[];
+    }),
+  BOT_MODE: z.enum(['polling', 'webhook']).default('polling'),
+  WEBHOOK_SECRET: z.string().min(16).optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  DEFAULT_TIMEZONE: z
+    .string()
+    .default('UTC')
+    .refine(isTimeZone, { message: 'expected an IANA time zone such as Europe/London' }),
+  DEFAULT_LANGUAGE: z.enum(['en', 'ru']).default('en'),
+  HTTP_HOST: z.string().default('127.0.0.1'),
+  HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  PUBLIC_URL: z.url({ error: 'expected the public https URL of the http role' }).optional(),
+  TELEGRAM_GLOBAL_RATE: positiveNumber(30),
+  TELEGRAM_PRIVATE_CHAT_RATE: positiveNumber(1),
+  TELEGRAM_GROUP_RATE_PER_MINUTE: positiveNumber(20),
+  TELEGRAM_PAID_RATE: positiveNumber(1000),
+  WHATSAPP_MAX_PER_MINUTE: positiveInt(50),
+  WHATSAPP_BATCH_DELAY_SECONDS: z.coerce.number().min(0).default(2),
+  FAILURE_PAUSE_THRESHOLD: positiveInt(25),
+  SEND_MAX_ATTEMPTS: positiveInt(5),
+  LEASE_SECONDS: positiveInt(30),
+  SCHEDULER_TICK_MS: positiveInt(1000),
+  DISPATCHER_ID: z.string().default(`${hostname()}-${process.pid}`),
+  CHROME_PATH: z.string().default('/usr/bin/chromium'),
+  WHATSAPP_AUTH: z.enum(['local', 'remote']).default('local'),
+  DATA_DIR: z.string().default('.data'),
+  TELEGRAM_AUTO_RETRY: flag(true),
+});
+
+export type Config = z.output<typeof schema>;
+
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    readonly expected: string,
+  ) {
+    super(`${variable} ${expected}`);
+    this.name = this.constructor.name;
+  }
+}
+
+/** Parses the environment once. Throws a ConfigError naming the first bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const cleaned: Record<string, string> = {};
+  for (const [k, v] of Object.entries(env)) if (v !== undefined && v !== '') cleaned[k] = v;
+  const result = schema.safeParse(cleaned);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0]!;
+  const variable = String(issue.path[0] ?? 'environment');
+  const raw = cleaned[variable];
+  let expected = issue.message;
+  if (issue.code === 'invalid_value' && 'values' in issue) {
+    expected = `expected one of ${(issue.values as unknown[]).join(', ')}`;
+  }
+  if (raw === undefined) {
+    throw new ConfigError(
+      variable,
+      expected.startsWith('is required') ? expected : `is required: ${expected}`,
+    );
+  }
+  const got = / got /.test(expected) ? '' : ` (got "${mask(variable, raw)}")`;
+  throw new ConfigError(variable, `is invalid: ${expected}${got}`);
+}
+
+function mask(variable: string, raw: string): string {
+  if (/TOKEN|SECRET|URI|URL/.test(variable)) return raw.length > 8 ? `${raw.slice(0, 4)}…` : '…';
+  return raw.length > 60 ? `${raw.slice(0, 60)}…` : raw;
+}
