@@ -1,0 +1,48 @@
+import { type InferSchemaType, Schema } from 'mongoose';
+import { DELIVERY_STATUSES, FAILURE_REASONS } from '../domain/analytics.js';
+
+/**
+ * One document per (campaign, run, recipient). The unique index makes audience expansion idempotent:
+ * a restart upserts the same keys and never adds a recipient twice.
+ */
+export const deliverySchema = new Schema(
+  {
+    campaignId: { type: Number, required: true },
+    run: { type: Number, required: true },
+    /** stable recipient key: tg:<chatId> or wa:<E.164> */
+    recipient: { type: String, required: true },
+    /** position in the audience; the sender walks deliveries in this order */
+    seq: { type: Number, required: true },
+    platform: { type: String, enum: ['telegram', 'whatsapp'], required: true },
+    chatId: Number,
+    chatKind: { type: String, enum: ['private', 'group', 'channel'] },
+    phone: String,
+    name: String,
+    batch: Number,
+    status: { type: String, enum: DELIVERY_STATUSES, required: true, default: 'pending' },
+    reason: { type: String, enum: FAILURE_REASONS },
+    error: String,
+    attempts: { type: Number, default: 0 },
+    messageId: String,
+    /** dispatcher that marked it `sending` (diagnostics) */
+    owner: String,
+    sendingAt: Date,
+    sentAt: Date,
+    deliveredAt: Date,
+    readAt: Date,
+    failedAt: Date,
+    clickedAt: Date,
+    clicks: { type: Number, default: 0 },
+    respondedAt: Date,
+    responseMs: Number,
+    convertedAt: Date,
+  },
+  { timestamps: true, collection: 'deliveries' },
+);
+
+deliverySchema.index({ campaignId: 1, run: 1, recipient: 1 }, { unique: true });
+deliverySchema.index({ campaignId: 1, run: 1, status: 1, seq: 1 });
+deliverySchema.index({ platform: 1, messageId: 1 });
+deliverySchema.index({ phone: 1, sentAt: -1 });
+
+export type DeliveryDoc = InferSchemaType<typeof deliverySchema>;

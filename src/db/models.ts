@@ -1,0 +1,43 @@
+import type { Connection, Model } from 'mongoose';
+import { type CampaignDoc, campaignSchema } from './campaign.model.js';
+import { type ChatDoc, chatSchema } from './chat.model.js';
+import { type ContactDoc, contactSchema } from './contact.model.js';
+import { type DeliveryDoc, deliverySchema } from './delivery.model.js';
+import {
+  type AdminDoc,
+  adminSchema,
+  counterSchema,
+  settingSchema,
+  type TemplateDoc,
+  templateSchema,
+} from './misc.model.js';
+import { type SubscriberDoc, subscriberSchema } from './subscriber.model.js';
+
+export interface Models {
+  Campaign: Model<CampaignDoc>;
+  Delivery: Model<DeliveryDoc>;
+  Chat: Model<ChatDoc>;
+  Subscriber: Model<SubscriberDoc>;
+  Contact: Model<ContactDoc>;
+  Template: Model<TemplateDoc>;
+  Admin: Model<AdminDoc>;
+  Counter: Model<{ _id: string; value: number }>;
+  Setting: Model<{ _id: string; value: unknown }>;
+}
+
+/** Registers every model on one connection (no global mongoose models) and builds their indexes. */
+export async function createModels(conn: Connection): Promise<Models> {
+  const models: Models = {
+    Campaign: conn.model<CampaignDoc>('Campaign', campaignSchema),
+    Delivery: conn.model<DeliveryDoc>('Delivery', deliverySchema),
+    Chat: conn.model<ChatDoc>('Chat', chatSchema),
+    Subscriber: conn.model<SubscriberDoc>('Subscriber', subscriberSchema),
+    Contact: conn.model<ContactDoc>('Contact', contactSchema),
+    Template: conn.model<TemplateDoc>('Template', templateSchema),
+    Admin: conn.model<AdminDoc>('Admin', adminSchema),
+    Counter: conn.model<{ _id: string; value: number }>('Counter', counterSchema),
+    Setting: conn.model<{ _id: string; value: unknown }>('Setting', settingSchema),
+  };
+  await Promise.all(Object.values(models).map((m: Model<unknown>) => m.init()));
+  return models;
+}

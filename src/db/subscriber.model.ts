@@ -1,0 +1,26 @@
+import { type InferSchemaType, Schema } from 'mongoose';
+
+/** A Telegram user: a direct-message subscriber once they /start the bot, and a member of groups seen. */
+export const subscriberSchema = new Schema(
+  {
+    _id: { type: Number, required: true },
+    firstName: { type: String, default: '' },
+    lastName: String,
+    username: String,
+    languageCode: String,
+    /** receives direct-message campaigns */
+    subscribed: { type: Boolean, default: false },
+    subscribedAt: Date,
+    unsubscribedAt: Date,
+    /** the user blocked the bot, or an admin blocked the user */
+    blocked: { type: Boolean, default: false },
+    blockedBy: { type: String, enum: ['user', 'admin'] },
+    groups: { type: [Number], default: [] },
+    segments: { type: [String], default: [] },
+  },
+  { timestamps: true, collection: 'subscribers' },
+);
+subscriberSchema.index({ subscribed: 1, blocked: 1 });
+subscriberSchema.index({ groups: 1 });
+
+export type SubscriberDoc = InferSchemaType<typeof subscriberSchema> & { _id: number };
