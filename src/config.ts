@@ -47,7 +47,7 @@ const isTimeZone = (zone: string): boolean => {
 const schema = z.object({
   BOT_TOKEN: z
     .string({ error: 'is required: create a bot with @BotFather in Telegram and put its token in .env' })
-    .regex(/^\d+:[\w-]{20,}$/, 'expected a token from @BotFather such as 123456789:AA…'),
+    .regex(/^\d+:[\w-]{10,}$/, 'expected a token from @BotFather such as 123456789:AA…'),
   ADMIN_IDS: intList('comma-separated numeric Telegram user ids').refine((ids) => ids.length > 0, {
     message: 'expected at least one numeric Telegram user id (ask @userinfobot for yours)',
   }),
