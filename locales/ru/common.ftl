@@ -1,0 +1,24 @@
+# Общие строки: доступ, ошибки, устаревшие кнопки, меню команд.
+error-internal = У нас что-то пошло не так. Ничего не изменилось, попробуйте ещё раз.
+outdated-button = Этот список изменился. Вот свежий.
+unknown-command = Я не знаю команду { $command }. Отправьте /help, чтобы увидеть, что я умею.
+admin-unknown-text = Я не понял. Отправьте /help, чтобы увидеть команды, или /cancel, чтобы выйти из текущего шага.
+not-allowed = Это могут делать только администраторы.
+viewer-read-only = Вы наблюдатель: можете смотреть всё, но не менять.
+
+role-owner = владелец
+role-admin = администратор
+role-viewer = наблюдатель
+
+command-start = Подписаться на рассылку
+command-stop = Отписаться
+command-help = Что умеет этот бот
+command-newcampaign = Создать кампанию
+command-campaigns = Список кампаний и управление
+command-stats = Аналитика кампаний
+command-groups = Группы и каналы Telegram
+command-contacts = Контакты и сегменты WhatsApp
+command-templates = Шаблоны сообщений
+command-whatsapp = Подключение WhatsApp
+command-settings = Администраторы, язык, часовой пояс
+command-cancel = Выйти из текущего шага

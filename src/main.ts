@@ -1,0 +1,130 @@
+import { type RunnerHandle, run } from '@grammyjs/runner';
+import { webhookCallback } from 'grammy';
+import { registerCommands } from './bot/commands.js';
+import { createBot, createBotI18n } from './bot/create-bot.js';
+import { translator } from './bot/i18n.js';
+import { type Config, ConfigError, loadConfig } from './config.js';
+import { createModels } from './db/models.js';
+import { connectMongo } from './db/mongo.js';
+import { connectRedis } from './db/redis.js';
+import { type Handler, startHttpServer } from './http/server.js';
+import { createLogger, type Logger, scrubToken } from './logger.js';
+import { createServices } from './services/index.js';
+
+type Stop = () => Promise<unknown> | unknown;
+
+/** Wiring only: config → logger → MongoDB/Redis → services → roles. Shutdown runs in reverse order. */
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`configuration error: ${err.message}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+
+  const logger = createLogger(config.LOG_LEVEL, { roles: config.ROLES.join(',') });
+  const stops: { name: string; stop: Stop }[] = [];
+  const shutdown = createShutdown(stops, logger);
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+
+  try {
+    await startRoles(config, logger, stops);
+  } catch (err) {
+    logger.fatal({ err: scrubToken(String(err)) }, 'startup failed');
+    await shutdown('startup failure', 1);
+  }
+}
+
+async function startRoles(config: Config, logger: Logger, stops: { name: string; stop: Stop }[]) {
+  if (config.ROLES.includes('whatsapp')) {
+    throw new Error('the whatsapp role is not part of this release yet; remove it from ROLES');
+  }
+
+  const mongo = await connectMongo(config.MONGODB_URI, logger);
+  stops.push({ name: 'mongodb', stop: () => mongo.close() });
+  const redis = await connectRedis(config.REDIS_URL, logger);
+  stops.push({ name: 'redis', stop: () => redis.quit() });
+
+  const models = await createModels(mongo);
+  const services = createServices({ models, logger, config });
+  await services.templates.ensureBuiltIn();
+
+  const routes: Record<string, Handler> = {};
+  const wantsBot = config.ROLES.includes('bot');
+  const deps = { config, services, logger, redis };
+  const i18n = createBotI18n(deps);
+  const translate = translator(i18n, config.DEFAULT_LANGUAGE);
+
+  if (wantsBot) {
+    const bot = createBot(deps, { i18n });
+    await bot.init();
+    logger.info({ username: bot.botInfo.username }, 'bot ready');
+    await registerCommands(bot.api, config.ADMIN_IDS, translate).catch((err) =>
+      logger.warn({ err: scrubToken(String(err)) }, 'setMyCommands failed; the menu keeps its old entries'),
+    );
+    if (config.BOT_MODE === 'webhook') {
+      routes['/telegram/webhook'] = webhookCallback(bot, 'http', {
+        ...(config.WEBHOOK_SECRET ? { secretToken: config.WEBHOOK_SECRET } : {}),
+      }) as unknown as Handler;
+    } else {
+      await bot.api.deleteWebhook();
+      const runner: RunnerHandle = run(bot, {
+        runner: {
+          fetch: { allowed_updates: ['message', 'callback_query', 'my_chat_member', 'chat_member'] },
+        },
+      });
+      stops.push({ name: 'bot', stop: () => runner.isRunning() && runner.stop() });
+    }
+  }
+
+  if (config.ROLES.includes('http')) {
+    const http = await startHttpServer({
+      host: config.HTTP_HOST,
+      port: config.HTTP_PORT,
+      logger,
+      routes,
+      health: async () => ({
+        mongodb: mongo.readyState === 1,
+        redis: await redis.ping().then(
+          (r) => r === 'PONG',
+          () => false,
+        ),
+      }),
+    });
+    stops.push({ name: 'http', stop: () => http.stop() });
+  }
+  logger.info({ roles: config.ROLES }, 'started');
+}
+
+function createShutdown(stops: { name: string; stop: Stop }[], logger: Logger) {
+  let running: Promise<void> | undefined;
+  return (reason: string, code = 0): Promise<void> => {
+    running ??= (async () => {
+      logger.info({ reason }, 'shutting down');
+      const force = setTimeout(() => {
+        logger.error('shutdown took longer than 10 s; exiting');
+        process.exit(1);
+      }, 10_000);
+      force.unref();
+      for (const { name, stop } of [...stops].reverse()) {
+        try {
+          await stop();
+          logger.debug({ name }, 'stopped');
+        } catch (err) {
+          logger.warn({ name, err: String(err) }, 'stop failed');
+        }
+      }
+      logger.info('bye');
+      logger.flush?.();
+      process.exit(code);
+    })();
+    return running;
+  };
+}
+
+await main();

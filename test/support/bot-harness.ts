@@ -1,0 +1,86 @@
+import { type RunnerHandle, run } from '@grammyjs/runner';
+import type { Bot } from 'grammy';
+import type { BotContext } from '../../src/bot/context.js';
+import { createBot } from '../../src/bot/create-bot.js';
+import { type Config, loadConfig } from '../../src/config.js';
+import { createModels, type Models } from '../../src/db/models.js';
+import { createServices, type Services } from '../../src/services/index.js';
+import { BotApiEmulator } from './bot-api-emulator.js';
+import {
+  createTestDb,
+  createTestRedis,
+  type TestDb,
+  testLogger,
+  testRedisUrl,
+  uniqueName,
+} from './services.js';
+import { TelegramUser } from './telegram-user.js';
+
+export const ADMIN_ID = 111_000_001;
+
+export interface BotHarness {
+  emulator: BotApiEmulator;
+  db: TestDb;
+  models: Models;
+  services: Services;
+  config: Config;
+  bot: Bot<BotContext>;
+  /** the owner from ADMIN_IDS, in their private chat with the bot */
+  admin: TelegramUser;
+  person(id: number, firstName?: string, languageCode?: string): TelegramUser;
+  stop(): Promise<void>;
+}
+
+/**
+ * The real bot (createBot, real middleware and features) polling the Bot API emulator over HTTP, on a
+ * fresh FerretDB database and the test Redis.
+ */
+export async function startBotHarness(env: Record<string, string> = {}): Promise<BotHarness> {
+  const emulator = new BotApiEmulator();
+  await emulator.start();
+  const db = await createTestDb();
+  const config = loadConfig({
+    BOT_TOKEN: emulator.token,
+    ADMIN_IDS: String(ADMIN_ID),
+    MONGODB_URI: db.uri,
+    REDIS_URL: testRedisUrl(),
+    TELEGRAM_API_ROOT: emulator.apiRoot,
+    LOG_LEVEL: 'silent',
+    ...env,
+  });
+  const models = await createModels(db.conn);
+  const services = createServices({ models, logger: testLogger, config });
+  await services.templates.ensureBuiltIn();
+  const redis = createTestRedis();
+  const bot = createBot(
+    { config, services, logger: testLogger, redis },
+    {
+      botInfo: emulator.bot(),
+      storagePrefix: `${uniqueName('bot')}:`,
+    },
+  );
+  const runner: RunnerHandle = run(bot);
+  await emulator.waitForPolling();
+
+  const admin = new TelegramUser(emulator, { id: ADMIN_ID, first_name: 'Olivia', language_code: 'en' });
+  let stopped = false;
+  return {
+    emulator,
+    db,
+    models,
+    services,
+    config,
+    bot,
+    admin,
+    person: (id, firstName = `User${id}`, languageCode = 'en') =>
+      new TelegramUser(emulator, { id, first_name: firstName, language_code: languageCode }),
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      if (runner.isRunning()) await runner.stop();
+      await emulator.stop();
+      await db.drop();
+      await redis.quit();
+    },
+  };
+}
