@@ -3,7 +3,7 @@ import type { I18nFlavor } from '@grammyjs/i18n';
 import type { Context } from 'grammy';
 import type { Redis } from 'ioredis';
 import type { Config } from '../config.js';
-import type { AdminRole } from '../db/misc.model.js';
+import type { AdminRole } from '../domain/admin.js';
 import type { Logger } from '../logger.js';
 import type { Services } from '../services/index.js';
 
