@@ -122,9 +122,21 @@ export class ConfigError extends Error {
 
 /** Parses the environment once. Throws a ConfigError naming the first bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  return parseEnv(schema, env);
+}
+
+const dbSchema = schema.pick({ MONGODB_URI: true, LOG_LEVEL: true });
+export type DbConfig = z.output<typeof dbSchema>;
+
+/** Only what a database script (scripts/seed-demo.ts) needs, so it runs without a bot token. */
+export function loadDbConfig(env: NodeJS.ProcessEnv = process.env): DbConfig {
+  return parseEnv(dbSchema, env);
+}
+
+function parseEnv<S extends z.ZodType>(target: S, env: NodeJS.ProcessEnv): z.output<S> {
   const cleaned: Record<string, string> = {};
   for (const [k, v] of Object.entries(env)) if (v !== undefined && v !== '') cleaned[k] = v;
-  const result = schema.safeParse(cleaned);
+  const result = target.safeParse(cleaned);
   if (result.success) return result.data;
   const issue = result.error.issues[0]!;
   const variable = String(issue.path[0] ?? 'environment');

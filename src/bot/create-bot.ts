@@ -1,13 +1,30 @@
 import { autoRetry } from '@grammyjs/auto-retry';
+import { conversations } from '@grammyjs/conversations';
 import type { I18n } from '@grammyjs/i18n';
-import { Bot, type BotConfig } from 'grammy';
+import { sequentialize } from '@grammyjs/runner';
+import { RedisAdapter } from '@grammyjs/storage-redis';
+import { Bot, type BotConfig, type Middleware } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
 import type { BotContext, BotDeps } from './context.js';
+import type { WizardContext } from './conversations/wizard-kit.js';
 import { adminHomeFeature } from './features/admin-home.js';
+import { campaignsFeature } from './features/campaigns.js';
+import { contactsFeature } from './features/contacts.js';
+import { groupsFeature } from './features/groups.js';
+import { membershipFeature } from './features/membership.js';
+import { newCampaignFeature } from './features/new-campaign.js';
+import { pendingCancelFeature } from './features/pending-input.js';
+import { settingsFeature } from './features/settings.js';
+import { statsFeature } from './features/stats.js';
 import { subscriberFeature } from './features/subscriber.js';
+import { templatesFeature } from './features/templates.js';
 import { unhandledFeature } from './features/unhandled.js';
+import { whatsappFeature } from './features/whatsapp.js';
 import { createI18n } from './i18n.js';
 import { depsMiddleware } from './middlewares/deps.js';
+
+/** A wizard left alone for a week is forgotten. */
+const CONVERSATION_TTL_SECONDS = 7 * 24 * 60 * 60;
 
 export interface CreateBotOptions {
   /** skips getMe (tests, or a known bot) */
@@ -36,11 +53,39 @@ export function createBot(deps: BotDeps, options: CreateBotOptions = {}): Bot<Bo
     bot.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 30 }));
   }
 
+  // The runner handles updates concurrently. One chat's updates must not overlap, or a quick second
+  // tap would read the wizard's state from Redis before the previous step has written it.
+  bot.use(sequentialize((ctx: BotContext) => ctx.chat?.id.toString()));
   bot.use(depsMiddleware(deps));
-  bot.use(options.i18n ?? createBotI18n(deps));
+  const i18n = options.i18n ?? createBotI18n(deps);
+  bot.use(i18n);
+  bot.use(
+    conversations<BotContext, WizardContext>({
+      // In Redis so that a restart (or another bot process) continues every half-finished wizard.
+      storage: {
+        type: 'key',
+        version: 1,
+        prefix: options.storagePrefix ?? 'mb:conv:',
+        adapter: new RedisAdapter({ instance: deps.redis, ttl: CONVERSATION_TTL_SECONDS }),
+      },
+      // ctx.t inside conversations; their ctx.api is a fresh Api, so bot.api's auto-retry is not there.
+      plugins: [i18n as unknown as Middleware<WizardContext>],
+    }),
+  );
 
+  // First among the features: a running wizard takes the admin's answers before anyone else.
+  bot.use(pendingCancelFeature(options.storagePrefix));
+  bot.use(newCampaignFeature(deps));
   bot.use(adminHomeFeature());
   bot.use(subscriberFeature());
+  bot.use(campaignsFeature(options.storagePrefix));
+  bot.use(statsFeature());
+  bot.use(templatesFeature());
+  bot.use(groupsFeature(options.storagePrefix));
+  bot.use(contactsFeature(options.storagePrefix));
+  bot.use(membershipFeature(options.storagePrefix));
+  bot.use(settingsFeature(options.storagePrefix));
+  bot.use(whatsappFeature());
   bot.use(unhandledFeature());
 
   bot.catch((err) => {

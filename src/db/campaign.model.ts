@@ -1,6 +1,75 @@
-import { type InferSchemaType, Schema } from 'mongoose';
-import { CAMPAIGN_STATUSES, CAMPAIGN_TYPES, PLATFORMS, TRAINING_STATUSES } from '../domain/campaign.js';
-import { FREQUENCIES } from '../domain/schedule.js';
+import { Document, Schema } from 'mongoose';
+import {
+  type AudienceSpec,
+  CAMPAIGN_STATUSES,
+  CAMPAIGN_TYPES,
+  type CampaignStatus,
+  type CampaignType,
+  type MessageButton,
+  type MessageMedia,
+  PLATFORMS,
+  type Platform,
+  type PlatformSettings,
+  TRAINING_STATUSES,
+  type TrainingStatus,
+} from '../domain/campaign.js';
+import { FREQUENCIES, type Frequency } from '../domain/schedule.js';
+
+/**
+ * The stored shape, declared by hand: mongoose's InferSchemaType on a schema this size cost tsc
+ * minutes and gigabytes (measured: the whole project ran out of a 4 GB heap).
+ */
+export interface CampaignDoc {
+  _id: number;
+  name: string;
+  nameLower: string;
+  platform: Platform;
+  type: CampaignType;
+  status: CampaignStatus;
+  featured: boolean;
+  training: TrainingStatus;
+  audience: AudienceSpec;
+  message: {
+    text: string;
+    media?: MessageMedia;
+    buttons?: MessageButton[][];
+    placeholders?: Record<string, string>;
+  };
+  templateKey?: string;
+  schedule: {
+    at?: Date;
+    zone: string;
+    localDate?: string;
+    localTime?: string;
+    frequency: Frequency;
+    cron?: string;
+    endDate?: string;
+  };
+  settings: PlatformSettings;
+  run: number;
+  runs: {
+    run: number;
+    startedAt?: Date;
+    finishedAt?: Date;
+    outcome?: 'published' | 'failed' | 'cancelled';
+    total: number;
+    sent: number;
+    failed: number;
+    unknown: number;
+  }[];
+  counters: { total: number; sent: number; failed: number; unknown: number };
+  lease?: { owner?: string; expiresAt?: Date };
+  startedBy?: number;
+  progress?: { chatId?: number; messageId?: number };
+  dispatch?: { runFor?: Date; expandedRun?: number; total?: number; cursor?: number; pass?: number };
+  pauseReason?: string;
+  lastError?: string;
+  createdBy?: number;
+  updatedBy?: number;
+  archivedAt?: Date;
+  createdAt: Date;
+  updatedAt: Date;
+}
 
 const mediaSchema = new Schema(
   {
@@ -12,6 +81,25 @@ const mediaSchema = new Schema(
   },
   { _id: false },
 );
+
+/** FerretDB 1.x stores no nested arrays, so a row of buttons is kept as `{ buttons: [...] }`. */
+const buttonRowSchema = new Schema(
+  { buttons: { type: [{ _id: false, text: String, url: String }], default: undefined } },
+  { _id: false },
+);
+
+const toStoredRows = (rows: unknown) =>
+  Array.isArray(rows) ? rows.map((row) => (Array.isArray(row) ? { buttons: row } : row)) : rows;
+
+/** Back to the domain's rows of buttons (`Message['buttons']`) on everything read as a plain object. */
+function fromStoredRows(doc: unknown): void {
+  if (doc === null || typeof doc !== 'object' || doc instanceof Document) return;
+  const message = (doc as { message?: { buttons?: unknown } }).message;
+  if (!message || !Array.isArray(message.buttons)) return;
+  message.buttons = message.buttons.map((row: unknown) =>
+    Array.isArray(row) ? row : ((row as { buttons?: unknown[] }).buttons ?? []),
+  );
+}
 
 const runSchema = new Schema(
   {
@@ -31,7 +119,7 @@ const runSchema = new Schema(
  * A campaign. `_id` is the human-friendly number shared by both platforms (the seed's IDs 1–10),
  * handed out by the `counters` collection.
  */
-export const campaignSchema = new Schema(
+export const campaignSchema = new Schema<CampaignDoc>(
   {
     _id: { type: Number, required: true },
     name: { type: String, required: true, maxlength: 100 },
@@ -45,7 +133,7 @@ export const campaignSchema = new Schema(
     message: {
       text: { type: String, default: '' },
       media: { type: mediaSchema, required: false },
-      buttons: { type: [[{ _id: false, text: String, url: String }]], default: undefined },
+      buttons: { type: [buttonRowSchema], default: undefined, set: toStoredRows },
       placeholders: { type: Schema.Types.Mixed, default: undefined },
     },
     templateKey: String,
@@ -78,6 +166,18 @@ export const campaignSchema = new Schema(
     /** who asked to send: the progress message goes to this chat */
     startedBy: Number,
     progress: { chatId: Number, messageId: Number },
+    /**
+     * The dispatcher's bookkeeping for the current run: which schedule instant it serves, whether its
+     * audience was expanded (and how many recipients), how far the first pass got (every position
+     * below `cursor` has its delivery written) and the latest retry pass.
+     */
+    dispatch: {
+      runFor: Date,
+      expandedRun: Number,
+      total: Number,
+      cursor: Number,
+      pass: Number,
+    },
     pauseReason: String,
     lastError: String,
     createdBy: Number,
@@ -87,10 +187,23 @@ export const campaignSchema = new Schema(
   { timestamps: true, collection: 'campaigns', minimize: false },
 );
 
+campaignSchema.set('toObject', {
+  transform: (_doc, ret) => {
+    fromStoredRows(ret);
+    return ret;
+  },
+});
+
+campaignSchema.post(
+  ['find', 'findOne', 'findOneAndUpdate', 'findOneAndReplace', 'findOneAndDelete'],
+  (result: unknown) => {
+    if (Array.isArray(result)) result.forEach(fromStoredRows);
+    else fromStoredRows(result);
+  },
+);
+
 campaignSchema.index({ platform: 1, status: 1, updatedAt: -1 });
 campaignSchema.index({ status: 1, 'schedule.at': 1 });
 campaignSchema.index({ status: 1, 'lease.expiresAt': 1 });
 campaignSchema.index({ nameLower: 1 });
 campaignSchema.index({ createdAt: -1 });
-
-export type CampaignDoc = InferSchemaType<typeof campaignSchema> & { _id: number };

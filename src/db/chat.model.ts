@@ -1,7 +1,25 @@
-import { type InferSchemaType, Schema } from 'mongoose';
+import { Schema } from 'mongoose';
 
 /** A Telegram group, supergroup or channel the bot was added to. */
-export const chatSchema = new Schema(
+export interface ChatDoc {
+  _id: number;
+  type: 'group' | 'supergroup' | 'channel';
+  title: string;
+  username?: string;
+  memberCount: number;
+  botStatus: string;
+  canPost: boolean;
+  canPin: boolean;
+  addedBy?: number;
+  active: boolean;
+  optedOut: boolean;
+  inactiveReason?: string;
+  migratedTo?: number;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export const chatSchema = new Schema<ChatDoc>(
   {
     _id: { type: Number, required: true },
     type: { type: String, enum: ['group', 'supergroup', 'channel'], required: true },
@@ -20,5 +38,3 @@ export const chatSchema = new Schema(
   { timestamps: true, collection: 'chats' },
 );
 chatSchema.index({ active: 1, type: 1, title: 1 });
-
-export type ChatDoc = InferSchemaType<typeof chatSchema> & { _id: number };

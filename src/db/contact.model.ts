@@ -1,7 +1,20 @@
-import { type InferSchemaType, Schema } from 'mongoose';
+import { Schema } from 'mongoose';
 
 /** A WhatsApp contact. Opted-out and invalid numbers are kept (to honour the opt-out) but never sent to. */
-export const contactSchema = new Schema(
+export interface ContactDoc {
+  phone: string;
+  name: string;
+  segments: string[];
+  optedOut: boolean;
+  optedOutAt?: Date;
+  valid: boolean;
+  whatsappId?: string;
+  source: string;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export const contactSchema = new Schema<ContactDoc>(
   {
     phone: { type: String, required: true },
     name: { type: String, default: '' },
@@ -16,5 +29,3 @@ export const contactSchema = new Schema(
 );
 contactSchema.index({ phone: 1 }, { unique: true });
 contactSchema.index({ segments: 1 });
-
-export type ContactDoc = InferSchemaType<typeof contactSchema>;

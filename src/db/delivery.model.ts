@@ -1,11 +1,48 @@
-import { type InferSchemaType, Schema } from 'mongoose';
-import { DELIVERY_STATUSES, FAILURE_REASONS } from '../domain/analytics.js';
+import { Schema } from 'mongoose';
+import {
+  DELIVERY_STATUSES,
+  type DeliveryStatus,
+  FAILURE_REASONS,
+  type FailureReason,
+} from '../domain/analytics.js';
 
 /**
  * One document per (campaign, run, recipient). The unique index makes audience expansion idempotent:
  * a restart upserts the same keys and never adds a recipient twice.
  */
-export const deliverySchema = new Schema(
+export interface DeliveryDoc {
+  campaignId: number;
+  run: number;
+  recipient: string;
+  seq: number;
+  platform: 'telegram' | 'whatsapp';
+  chatId?: number;
+  chatKind?: 'private' | 'group' | 'channel';
+  phone?: string;
+  name?: string;
+  batch?: number;
+  status: DeliveryStatus;
+  reason?: FailureReason;
+  error?: string;
+  attempts: number;
+  messageId?: string;
+  owner?: string;
+  pass?: number;
+  sendingAt?: Date;
+  sentAt?: Date;
+  deliveredAt?: Date;
+  readAt?: Date;
+  failedAt?: Date;
+  clickedAt?: Date;
+  clicks: number;
+  respondedAt?: Date;
+  responseMs?: number;
+  convertedAt?: Date;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export const deliverySchema = new Schema<DeliveryDoc>(
   {
     campaignId: { type: Number, required: true },
     run: { type: Number, required: true },
@@ -27,6 +64,8 @@ export const deliverySchema = new Schema(
     /** dispatcher that marked it `sending` (diagnostics) */
     owner: String,
     sendingAt: Date,
+    /** retry pass that wrote the outcome (0: the first pass) */
+    pass: Number,
     sentAt: Date,
     deliveredAt: Date,
     readAt: Date,
@@ -44,5 +83,3 @@ deliverySchema.index({ campaignId: 1, run: 1, recipient: 1 }, { unique: true });
 deliverySchema.index({ campaignId: 1, run: 1, status: 1, seq: 1 });
 deliverySchema.index({ platform: 1, messageId: 1 });
 deliverySchema.index({ phone: 1, sentAt: -1 });
-
-export type DeliveryDoc = InferSchemaType<typeof deliverySchema>;

@@ -1,7 +1,24 @@
-import { type InferSchemaType, Schema } from 'mongoose';
+import { Schema } from 'mongoose';
 
 /** A Telegram user: a direct-message subscriber once they /start the bot, and a member of groups seen. */
-export const subscriberSchema = new Schema(
+export interface SubscriberDoc {
+  _id: number;
+  firstName: string;
+  lastName?: string;
+  username?: string;
+  languageCode?: string;
+  subscribed: boolean;
+  subscribedAt?: Date;
+  unsubscribedAt?: Date;
+  blocked: boolean;
+  blockedBy?: 'user' | 'admin';
+  groups: number[];
+  segments: string[];
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export const subscriberSchema = new Schema<SubscriberDoc>(
   {
     _id: { type: Number, required: true },
     firstName: { type: String, default: '' },
@@ -22,5 +39,3 @@ export const subscriberSchema = new Schema(
 );
 subscriberSchema.index({ subscribed: 1, blocked: 1 });
 subscriberSchema.index({ groups: 1 });
-
-export type SubscriberDoc = InferSchemaType<typeof subscriberSchema> & { _id: number };

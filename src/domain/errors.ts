@@ -149,3 +149,33 @@ export class InvalidButtonUrlError extends DomainError {
     super('invalid-button-url', `Button URL must be http(s): "${url}"`, { url });
   }
 }
+
+/** Someone else (another admin, the dispatcher) changed the record between our read and our write. */
+export class ConcurrentChangeError extends DomainError {
+  constructor(entity: string, id: string | number, expected: string, actual: string) {
+    super('concurrent-change', `${entity} ${id} is ${actual} now, not ${expected}: changed meanwhile`, {
+      entity,
+      id,
+      expected,
+      actual,
+    });
+  }
+}
+
+export class NotFoundError extends DomainError {
+  constructor(entity: string, id: string | number) {
+    super('not-found', `${entity} ${id} does not exist`, { entity, id });
+  }
+}
+
+export class PermissionDeniedError extends DomainError {
+  constructor(action: string) {
+    super('permission-denied', `Not allowed to ${action}`, { action });
+  }
+}
+
+export class InvalidSettingError extends DomainError {
+  constructor(setting: string, value: string | number) {
+    super('invalid-setting', `Invalid value for ${setting}: "${value}"`, { setting, value });
+  }
+}

@@ -78,6 +78,19 @@ export type FaultError =
 export type FaultSpec = { method?: string; chatId?: number | string; times?: number; error: FaultError };
 export type FaultRateSpec = { method: string; rate: number; error: FaultError; chatId?: number | string };
 
+/**
+ * Telegram's flood limits, enforced on sendMessage/sendPhoto/… when enabled: more than `global`
+ * messages in any sliding second (`paid` for allow_paid_broadcast ones), more than
+ * `privatePerSecond` to one private chat in a second, or `groupPerMinute` to one group or channel in
+ * a minute, is answered 429 with retry_after. Counted at arrival; refused calls do not count.
+ */
+export interface RateLimitRules {
+  global?: number;
+  paid?: number;
+  privatePerSecond?: number;
+  groupPerMinute?: number;
+}
+
 export interface StoredFile {
   file_id: string;
   file_unique_id: string;
@@ -489,6 +502,14 @@ export class BotApiEmulator {
   private faults: (FaultSpec & { times: number })[] = [];
   private rates: FaultRateSpec[] = [];
   private readonly latency = new Map<string, number>();
+  private rateRules: Required<RateLimitRules> | undefined;
+  private readonly sendTimes: { free: number[]; paid: number[]; chats: Map<number, number[]> } = {
+    free: [],
+    paid: [],
+    chats: new Map(),
+  };
+  /** 429s the emulator answered because of enforceRateLimits (not injected faults). */
+  readonly rateLimitHits = { global: 0, chat: 0 };
   private random: () => number;
   private seq = 0;
   private nextUpdateId = 100_000;
@@ -634,6 +655,17 @@ export class BotApiEmulator {
   /** Delay before answering every call, or calls to one method. */
   setLatency(ms: number, method?: string): void {
     this.latency.set(method ?? '*', ms);
+  }
+
+  /** Answers 429 like Telegram when the limits are exceeded (defaults: 30/s, 1000/s paid, 1/s, 20/min); false turns it off. */
+  enforceRateLimits(rules: RateLimitRules | false = {}): void {
+    this.rateRules =
+      rules === false
+        ? undefined
+        : { global: 30, paid: 1000, privatePerSecond: 1, groupPerMinute: 20, ...rules };
+    this.sendTimes.free.length = 0;
+    this.sendTimes.paid.length = 0;
+    this.sendTimes.chats.clear();
   }
 
   clearFaults(): void {
@@ -1172,6 +1204,46 @@ export class BotApiEmulator {
       ?.error;
   }
 
+  /** Sliding windows over arrival times; a call that is let through is recorded. */
+  private rateLimited(call: ApiCall): ApiResponse | undefined {
+    const rules = this.rateRules;
+    if (!rules || !SEND_METHODS.has(call.method)) return undefined;
+    const at = call.at;
+    const over = (times: number[], windowMs: number, limit: number) => {
+      const recent = times.filter((t) => t > at - windowMs && t <= at);
+      if (recent.length < limit) return 0;
+      return Math.max(1, Math.ceil((Math.min(...recent) + windowMs - at) / 1000));
+    };
+    const tooMany = (retryAfter: number) =>
+      new ApiError(429, `Too Many Requests: retry after ${retryAfter}`, {
+        retry_after: retryAfter,
+      }).toResponse();
+    const paid = call.params.allow_paid_broadcast === true;
+    const global = paid ? this.sendTimes.paid : this.sendTimes.free;
+    const globalWait = over(global, 1000, paid ? rules.paid : rules.global);
+    if (globalWait > 0) {
+      this.rateLimitHits.global++;
+      return tooMany(globalWait);
+    }
+    const chat = call.chatId === undefined ? undefined : this.chats.get(call.chatId);
+    const perChat = chat ? (this.sendTimes.chats.get(chat.id) ?? []) : [];
+    if (chat) {
+      const wait =
+        chat.type === 'private'
+          ? over(perChat, 1000, rules.privatePerSecond)
+          : over(perChat, 60_000, rules.groupPerMinute);
+      if (wait > 0) {
+        this.rateLimitHits.chat++;
+        return tooMany(wait);
+      }
+      this.sendTimes.chats.set(chat.id, [...perChat.filter((t) => t > at - 60_000), at]);
+    }
+    global.push(at);
+    const limit = paid ? rules.paid : rules.global;
+    if (global.length > 4 * limit + 100) global.splice(0, global.length - 2 * limit);
+    return undefined;
+  }
+
   private async onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://emulator');
     const chunks: Buffer[] = [];
@@ -1243,6 +1315,8 @@ export class BotApiEmulator {
     const fault = this.pickFault(call.method, call.chatId);
     call.injected = fault !== undefined || undefined;
     if (fault) return this.faultResponse(fault, call.chatId);
+    const limited = this.rateLimited(call);
+    if (limited) return limited;
     const { token, params, method } = call;
     try {
       const result = await handler({ token, bot: this.bot(token), params, files, method }, res);

@@ -1,0 +1,67 @@
+import type { CampaignStatus, TrainingStatus } from '../domain/campaign.js';
+import { DomainError } from '../domain/errors.js';
+import type { DeleteOutcome } from '../domain/lifecycle.js';
+import type { CampaignService } from './campaign.service.js';
+
+export const BULK_STATUS_ACTIONS = ['unschedule', 'cancel', 'pause', 'resume', 'retry', 'archive'] as const;
+export type BulkStatusAction = (typeof BULK_STATUS_ACTIONS)[number];
+
+export interface BulkRefusal {
+  id: number;
+  /** a DomainError code: the bot shows `error-<code>` with `params` */
+  code: string;
+  params: Record<string, string | number>;
+}
+
+export interface BulkReport<T> {
+  done: { id: number; result: T }[];
+  refused: BulkRefusal[];
+}
+
+/**
+ * Bulk actions apply the single-campaign rule to each selected campaign in turn; a campaign the rule
+ * refuses is reported with the reason and the others go ahead. Anything but a rule violation aborts.
+ */
+export function createCampaignBulkService({ campaigns }: { campaigns: CampaignService }) {
+  async function each<T>(ids: readonly number[], run: (id: number) => Promise<T>): Promise<BulkReport<T>> {
+    const report: BulkReport<T> = { done: [], refused: [] };
+    for (const id of new Set(ids)) {
+      try {
+        report.done.push({ id, result: await run(id) });
+      } catch (err) {
+        if (!(err instanceof DomainError)) throw err;
+        report.refused.push({ id, code: err.code, params: err.params });
+      }
+    }
+    return report;
+  }
+
+  return {
+    remove(ids: readonly number[], adminId: number): Promise<BulkReport<DeleteOutcome>> {
+      return each(ids, (id) => campaigns.remove(id, adminId));
+    },
+
+    changeStatus(
+      ids: readonly number[],
+      action: BulkStatusAction,
+      adminId: number,
+    ): Promise<BulkReport<CampaignStatus>> {
+      return each(ids, async (id) => (await campaigns[action](id, adminId)).status);
+    },
+
+    /** `result` is the new draft's id. */
+    duplicate(ids: readonly number[], adminId: number): Promise<BulkReport<number>> {
+      return each(ids, async (id) => (await campaigns.duplicate(id, adminId)).id);
+    },
+
+    setTraining(
+      ids: readonly number[],
+      training: TrainingStatus,
+      adminId: number,
+    ): Promise<BulkReport<TrainingStatus>> {
+      return each(ids, async (id) => (await campaigns.setTraining(id, training, adminId)).training);
+    },
+  };
+}
+
+export type CampaignBulkService = ReturnType<typeof createCampaignBulkService>;

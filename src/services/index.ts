@@ -1,0 +1,56 @@
+import type { Models } from '../db/models.js';
+import type { Logger } from '../logger.js';
+import { createAdminService } from './admin.service.js';
+import { createAnalyticsService } from './analytics.service.js';
+import { createAudienceService } from './audience.service.js';
+import { createCampaignService } from './campaign.service.js';
+import { createCampaignBulkService } from './campaign-bulk.service.js';
+import { createCampaignListService } from './campaign-list.service.js';
+import { createChatService } from './chat.service.js';
+import { createContactService } from './contact.service.js';
+import type { ServiceConfig } from './deps.js';
+import { createSettingService } from './setting.service.js';
+import { createSubscriberService } from './subscriber.service.js';
+import { createTemplateService } from './template.service.js';
+
+export type { Campaign, CampaignSort } from '../db/campaign.repository.js';
+export type { Chat } from '../db/chat.repository.js';
+export type { Contact } from '../db/contact.repository.js';
+export type { Subscriber } from '../db/subscriber.repository.js';
+export type { AdminView } from './admin.service.js';
+export type { Recipient } from './audience.service.js';
+export type { CampaignPatch, ScheduleInput } from './campaign.service.js';
+export type { BulkReport, BulkStatusAction } from './campaign-bulk.service.js';
+export type { CampaignListQuery, DateRange } from './campaign-list.service.js';
+export type { ImportReport, ImportRow } from './contact.service.js';
+export type { Page } from './deps.js';
+
+export interface CreateServicesDeps {
+  models: Models;
+  logger: Logger;
+  config: ServiceConfig;
+  clock?: () => Date;
+}
+
+/** Every use case in one object: the bot, the dispatcher and main.ts take this single dependency. */
+export function createServices({ models, logger, config, clock }: CreateServicesDeps) {
+  const base = { models, logger, ...(clock ? { clock } : {}) };
+  const admins = createAdminService({ ...base, config });
+  const audience = createAudienceService(base);
+  const campaigns = createCampaignService({ ...base, audience, admins });
+  return {
+    admins,
+    audience,
+    /** single-campaign use cases plus list() and exportCsv() */
+    campaigns: { ...campaigns, ...createCampaignListService({ ...base, config }) },
+    bulk: createCampaignBulkService({ campaigns }),
+    analytics: createAnalyticsService(base),
+    contacts: createContactService(base),
+    chats: createChatService(base),
+    subscribers: createSubscriberService(base),
+    templates: createTemplateService(base),
+    settings: createSettingService(base),
+  };
+}
+
+export type Services = ReturnType<typeof createServices>;

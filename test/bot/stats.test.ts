@@ -1,0 +1,184 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createCampaignRepository } from '../../src/db/campaign.repository.js';
+import { defaultAudience, type Platform } from '../../src/domain/campaign.js';
+import { ADMIN_ID, type BotHarness, startBotHarness } from '../support/bot-harness.js';
+
+/** Analytics count every delivery on FerretDB's SQLite backend: a stats screen takes a moment. */
+const SLOW = 20_000;
+
+describe('/stats, /templates, /whatsapp and the home buttons', () => {
+  let h: BotHarness;
+  let whatsappId: number;
+  let telegramId: number;
+  let failedId: number;
+
+  /** A campaign the dispatcher has run: created and scheduled as an admin would, then started and ended. */
+  async function ranCampaign(name: string, platform: Platform, end: 'complete' | 'fail'): Promise<number> {
+    const c = await h.services.campaigns.create({ name, platform, adminId: ADMIN_ID });
+    await h.services.campaigns.update(
+      c.id,
+      {
+        message: { text: 'Flash Sale! 🔥 Get up to 50% off.' },
+        ...(platform === 'telegram'
+          ? { audience: { ...defaultAudience('telegram'), allSubscribers: true } }
+          : {}),
+      },
+      ADMIN_ID,
+    );
+    await h.services.campaigns.schedule(c.id, { date: '2029-06-05', time: '17:57' }, ADMIN_ID);
+    const repo = createCampaignRepository(h.models);
+    await repo.changeStatus(c.id, 'scheduled', 'start');
+    await repo.changeStatus(c.id, 'sending', end);
+    return c.id;
+  }
+
+  /** Deliveries as the dispatcher writes them (there is no other writer). */
+  async function deliveries(campaignId: number, platform: Platform, rows: Record<string, unknown>[]) {
+    await h.models.Delivery.insertMany(
+      rows.map((row, seq) => ({
+        campaignId,
+        run: 0,
+        seq,
+        platform,
+        recipient:
+          platform === 'whatsapp' ? `wa:+49151000${String(seq).padStart(5, '0')}` : `tg:${900_000 + seq}`,
+        ...row,
+      })),
+    );
+  }
+
+  const times = <T>(n: number, row: T): T[] => Array.from({ length: n }, () => row);
+
+  beforeAll(async () => {
+    h = await startBotHarness();
+    await h.services.contacts.importContacts([{ line: 1, phone: '+4915112345678' }]);
+    await h.services.subscribers.subscribe({ id: 666_000_001, first_name: 'Sub' });
+    const at = new Date('2029-06-05T18:00:00Z');
+    const responded = { respondedAt: at, responseMs: 15 * 60_000 };
+
+    // The seed's "Flash Offer – 50% Off Today": 156 sent, 154 delivered, 128 read, 45 clicked, 23 responses.
+    whatsappId = await ranCampaign('Flash Offer – 50% Off Today', 'whatsapp', 'complete');
+    await deliveries(whatsappId, 'whatsapp', [
+      ...times(8, { status: 'read', clickedAt: at, ...responded, convertedAt: at }),
+      ...times(15, { status: 'read', clickedAt: at, ...responded }),
+      ...times(22, { status: 'read', clickedAt: at }),
+      ...times(83, { status: 'read' }),
+      ...times(26, { status: 'delivered' }),
+      { status: 'failed', reason: 'invalid_number' },
+      { status: 'failed', reason: 'network' },
+    ]);
+
+    // The seed's "Weekend Special Offer", at a fraction of its 6,748 messages: FerretDB's SQLite
+    // backend scans every delivery on each count.
+    telegramId = await ranCampaign('Weekend Special Offer', 'telegram', 'complete');
+    await deliveries(telegramId, 'telegram', [
+      ...times(498, { status: 'sent' }),
+      { status: 'failed', reason: 'blocked' },
+      { status: 'failed', reason: 'chat_not_found' },
+    ]);
+
+    failedId = await ranCampaign('Broken Blast', 'telegram', 'fail');
+    await deliveries(failedId, 'telegram', [
+      ...times(2, { status: 'sent' }),
+      ...times(3, { status: 'failed', reason: 'network' }),
+    ]);
+  });
+  afterAll(async () => {
+    await h?.stop();
+  });
+
+  it("shows a WhatsApp campaign's figures as percentages of the messages sent", async () => {
+    const stats = await h.admin.sendAndWait(`/stats ${whatsappId}`, /Campaign #\d+: Flash Offer/, SLOW);
+    for (const line of [
+      'Sent: 156 messages',
+      'Delivered: 154 (98.7%)',
+      'Failed: 2 (1.3%)',
+      'Read: 128 (82.1%)',
+      'Clicked: 45 (28.8%)',
+      'Responses: 23 (14.7%)',
+      'Delivered — 154 — 98.7%',
+      'Read — 128 — 82.1%',
+      'Pending — 0 — 0%',
+      'Invalid number: 1',
+      'Blocked contact: 0',
+      'Network error: 1',
+      'Platform restriction: 0',
+      'Click-through rate: 28.8%',
+      'Response rate: 14.7%',
+      'Conversion rate: 5.1%',
+      'Average response time: 15 minutes',
+    ]) {
+      expect(stats.text).toContain(line);
+    }
+  });
+
+  it("shows a Telegram campaign's figures and says plainly what the Bot API cannot tell", async () => {
+    const stats = await h.admin.sendAndWait(`/stats ${telegramId}`, /Weekend Special Offer/, SLOW);
+    expect(stats.text).toContain('Sent: 500 messages');
+    expect(stats.text).toContain('Delivered: 498 (99.6%)');
+    expect(stats.text).toContain('Failed: 2 (0.4%)');
+    expect(stats.text).toContain('Blocked contact: 1');
+    expect(stats.text).toContain('Chat not found: 1');
+    expect(stats.text).not.toContain('Read:');
+    expect(stats.text).toMatch(/Telegram does not tell bots how many people viewed or shared a message/);
+  });
+
+  it('offers recent campaigns without an id and answers an unknown or malformed id specifically', async () => {
+    const pick = await h.admin.sendAndWait('/stats', /Which campaign\?/);
+    expect(pick.text).toContain(`${failedId}. Broken Blast — ❌ Failed`);
+    await h.admin.pressAndWait(`${whatsappId}. Flash Offer – 50% Off Today`, /Delivered: 154 \(98\.7%\)/, {
+      timeoutMs: SLOW,
+    });
+    await h.admin.sendAndWait('/stats 999', /There is no campaign #999/);
+    await h.admin.sendAndWait('/stats abc', /“abc” is not a campaign ID/);
+  });
+
+  it('opens the stats from a campaign card, and retries failed deliveries after saying how many', async () => {
+    await h.admin.sendAndWait('/campaigns', /which platform/);
+    await h.admin.pressAndWait('✈️ Telegram', /Telegram campaigns/);
+    await h.admin.pressAndWait(`${failedId}. Broken Blast`, /Status: ❌ Failed/);
+    await h.admin.pressAndWait('📊 Stats', /Failed: 3 \(60%\)/, { timeoutMs: SLOW });
+    await h.admin.pressAndWait('⬅ Back to the campaign', /Status: ❌ Failed/);
+    await h.admin.pressAndWait('🔁 Retry failed', /3 failed deliveries will be resent/, { timeoutMs: SLOW });
+    await h.admin.pressAndWait('🔁 Yes, resend 3', /failed deliveries are being resent/);
+    expect((await h.models.Campaign.findById(failedId).lean())?.status).toBe('sending');
+    expect(await h.models.Delivery.countDocuments({ campaignId: failedId, status: 'pending' })).toBe(3);
+  });
+
+  it('previews the six templates and starts the wizard from one', async () => {
+    const list = await h.admin.sendAndWait('/templates', /Message templates \(6\)/);
+    // The seed's order.
+    expect(h.admin.buttons(list.message_id).flat()).toEqual([
+      'Flash Sale',
+      'New Product Launch',
+      'Survey Request',
+      'Event Invitation',
+      'Order Confirmation',
+      'Appointment Reminder',
+    ]);
+    const preview = await h.admin.pressAndWait('Flash Sale', /Flash Sale! 🔥 Get up to \[X\]% off/);
+    expect(preview.text).toContain('Blanks to fill in: [X], [products], [CODE]');
+    await h.admin.pressAndWait('🚀 Start a campaign from it', /New campaign · step 1/);
+    expect(h.admin.buttons().flat()).toContain('Use “Flash Sale”');
+    await h.admin.sendAndWait('/cancel', /Campaign creation cancelled/);
+  });
+
+  it('opens every screen from the home buttons, and says WhatsApp is not connected yet', async () => {
+    const cases: [string, RegExp][] = [
+      ['📋 Campaigns', /which platform/],
+      ['📊 Stats', /Which campaign\?/],
+      ['👥 Groups', /Groups and channels/],
+      ['📇 Contacts', /WhatsApp contacts: 1 in total/],
+      ['🧩 Templates', /Message templates/],
+      ['⚙️ Settings', /⚙️ Settings/],
+      ['🟢 WhatsApp', /WhatsApp connection is not available in this version yet/],
+    ];
+    for (const [button, reply] of cases) {
+      const home = await h.admin.sendAndWait('/start', /Welcome/);
+      await h.admin.pressAndWait(button, reply, { messageId: home.message_id });
+      // The home menu stays as it was: the screen is a new message.
+      expect(h.admin.buttons(home.message_id).flat()).toContain(button);
+    }
+    await h.admin.sendAndWait('/whatsapp', /not available in this version yet/);
+  });
+});
