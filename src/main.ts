@@ -1,5 +1,5 @@
 import { type RunnerHandle, run } from '@grammyjs/runner';
-import { webhookCallback } from 'grammy';
+import { Api, webhookCallback } from 'grammy';
 import { registerCommands } from './bot/commands.js';
 import { createBot, createBotI18n } from './bot/create-bot.js';
 import { translator } from './bot/i18n.js';
@@ -7,9 +7,13 @@ import { type Config, ConfigError, loadConfig } from './config.js';
 import { createModels } from './db/models.js';
 import { connectMongo } from './db/mongo.js';
 import { connectRedis } from './db/redis.js';
+import { createDispatcher } from './dispatch/dispatcher.js';
+import { createTelegramMessenger } from './dispatch/messengers/telegram.messenger.js';
+import { MetricsRegistry } from './dispatch/metrics.js';
 import { type Handler, startHttpServer } from './http/server.js';
 import { createLogger, type Logger, scrubToken } from './logger.js';
 import { createServices } from './services/index.js';
+import { createTestSender } from './services/send-test.js';
 
 type Stop = () => Promise<unknown> | unknown;
 
@@ -56,7 +60,12 @@ async function startRoles(config: Config, logger: Logger, stops: { name: string;
 
   const routes: Record<string, Handler> = {};
   const wantsBot = config.ROLES.includes('bot');
-  const deps = { config, services, logger, redis };
+  const metrics = new MetricsRegistry();
+  // Sends that the dispatcher and test sends make go through a plain Api: no auto-retry, because
+  // 429s and retries are the dispatcher's to handle (and a test send should answer at once).
+  const sendApi = new Api(config.BOT_TOKEN, { apiRoot: config.TELEGRAM_API_ROOT });
+  const testSender = createTestSender({ models, messenger: createTelegramMessenger(sendApi), logger });
+  const deps = { config, services, logger, redis, testSender };
   const i18n = createBotI18n(deps);
   const translate = translator(i18n, config.DEFAULT_LANGUAGE);
 
@@ -82,12 +91,19 @@ async function startRoles(config: Config, logger: Logger, stops: { name: string;
     }
   }
 
+  if (config.ROLES.includes('dispatcher')) {
+    const dispatcher = createDispatcher({ config, logger, models, api: sendApi, translate, metrics });
+    await dispatcher.start();
+    stops.push({ name: 'dispatcher', stop: () => dispatcher.stop() });
+  }
+
   if (config.ROLES.includes('http')) {
     const http = await startHttpServer({
       host: config.HTTP_HOST,
       port: config.HTTP_PORT,
       logger,
       routes,
+      metrics: () => metrics.render(),
       health: async () => ({
         mongodb: mongo.readyState === 1,
         redis: await redis.ping().then(

@@ -6,6 +6,7 @@ import type { Config } from '../config.js';
 import type { AdminRole } from '../domain/admin.js';
 import type { Logger } from '../logger.js';
 import type { Services } from '../services/index.js';
+import type { TestSender } from '../services/send-test.js';
 
 export interface BotDeps {
   config: Config;
@@ -13,6 +14,8 @@ export interface BotDeps {
   logger: Logger;
   /** conversation state and short-lived UI state live here, so a restart loses no wizard */
   redis: Redis;
+  /** sends a campaign's message to the admin's own chat; absent when no messenger is wired */
+  testSender?: TestSender;
 }
 
 interface Extras {

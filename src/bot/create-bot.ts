@@ -75,7 +75,9 @@ export function createBot(deps: BotDeps, options: CreateBotOptions = {}): Bot<Bo
 
   // First among the features: a running wizard takes the admin's answers before anyone else.
   bot.use(pendingCancelFeature(options.storagePrefix));
-  bot.use(newCampaignFeature(deps));
+  bot.use(
+    newCampaignFeature({ ...deps, ...(deps.testSender ? { sendTest: deps.testSender.sendTest } : {}) }),
+  );
   bot.use(adminHomeFeature());
   bot.use(subscriberFeature());
   bot.use(campaignsFeature(options.storagePrefix));

@@ -1,4 +1,4 @@
-import type { AdminRole } from './misc.model.js';
+import type { AdminRole } from '../domain/admin.js';
 import type { Models } from './models.js';
 
 /** An admin document: added admins carry a role, config admins' documents only preferences. */

@@ -58,7 +58,7 @@ export interface CampaignDoc {
     unknown: number;
   }[];
   counters: { total: number; sent: number; failed: number; unknown: number };
-  lease?: { owner?: string; expiresAt?: Date };
+  lease?: { owner?: string; expiresAt?: Date; epoch?: number };
   startedBy?: number;
   progress?: { chatId?: number; messageId?: number };
   dispatch?: { runFor?: Date; expandedRun?: number; total?: number; cursor?: number; pass?: number };
@@ -162,6 +162,8 @@ export const campaignSchema = new Schema<CampaignDoc>(
     lease: {
       owner: String,
       expiresAt: Date,
+      /** bumped by every claim; the dispatcher's writes are conditional on the epoch it claimed */
+      epoch: Number,
     },
     /** who asked to send: the progress message goes to this chat */
     startedBy: Number,

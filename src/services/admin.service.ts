@@ -1,5 +1,5 @@
 import { createAdminRepository } from '../db/admin.repository.js';
-import type { AdminRole } from '../db/misc.model.js';
+import type { AdminRole } from '../domain/admin.js';
 import { NotFoundError, PermissionDeniedError } from '../domain/errors.js';
 import { assertTimeZone } from '../domain/schedule.js';
 import type { ServiceConfig, ServiceDeps } from './deps.js';

@@ -246,12 +246,16 @@ describe('/newcampaign wizard', () => {
     expect(done.text).toMatch(/\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC/);
   });
 
-  it('says test sending is not available yet and stays on the review', async () => {
-    const { admin } = h;
+  it('sends a test to the admin only, saves nothing, and stays on the review', async () => {
+    const { admin, emulator } = h;
     await telegramToReview(admin, 'Test me');
     const query = admin.pressButton('🧪 Send test');
     const answer = await admin.waitForAnswer(query);
-    expect(answer.text).toBe('Test sending is not available yet.');
+    expect(answer.text).toBe('Test message sent.');
+    const toAdmin = emulator.sentTo(ADMIN_ID).filter((c) => c.params.text === 'Hello from the test');
+    expect(toAdmin).toHaveLength(1);
+    expect(emulator.sentTo(TECH)).toHaveLength(0);
+    expect(await h.models.Campaign.countDocuments({ name: 'Test me' })).toBe(0);
     await admin.pressAndWait('💾 Save draft', /saved as a draft/);
   });
 

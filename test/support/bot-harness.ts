@@ -1,10 +1,12 @@
 import { type RunnerHandle, run } from '@grammyjs/runner';
-import type { Bot } from 'grammy';
+import { Api, type Bot } from 'grammy';
 import type { BotContext } from '../../src/bot/context.js';
 import { createBot } from '../../src/bot/create-bot.js';
 import { type Config, loadConfig } from '../../src/config.js';
 import { createModels, type Models } from '../../src/db/models.js';
+import { createTelegramMessenger } from '../../src/dispatch/messengers/telegram.messenger.js';
 import { createServices, type Services } from '../../src/services/index.js';
+import { createTestSender } from '../../src/services/send-test.js';
 import { BotApiEmulator } from './bot-api-emulator.js';
 import {
   createTestDb,
@@ -52,8 +54,10 @@ export async function startBotHarness(env: Record<string, string> = {}): Promise
   const services = createServices({ models, logger: testLogger, config });
   await services.templates.ensureBuiltIn();
   const redis = createTestRedis();
+  const messenger = createTelegramMessenger(new Api(config.BOT_TOKEN, { apiRoot: emulator.apiRoot }));
+  const testSender = createTestSender({ models, messenger, logger: testLogger });
   const bot = createBot(
-    { config, services, logger: testLogger, redis },
+    { config, services, logger: testLogger, redis, testSender },
     {
       botInfo: emulator.bot(),
       storagePrefix: `${uniqueName('bot')}:`,

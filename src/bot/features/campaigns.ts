@@ -100,7 +100,7 @@ const VERBS: Record<string, CardAction> = {
 /** Verbs that change nothing, so a viewer may use them. */
 const READ_ONLY_VERBS = new Set(['st']);
 /** Verbs whose effect does not depend on the exact status the card showed. */
-const STATUS_FREE_VERBS = new Set(['fe', 'du', 'st']);
+const STATUS_FREE_VERBS = new Set(['fe', 'du', 'st', 'te']);
 
 const CARD_BUTTONS: Record<CardAction, { verb: string; key: string }> = {
   feature: { verb: 'fe', key: 'campaigns-btn-feature' },
@@ -319,14 +319,14 @@ export function campaignsFeature(storagePrefix = 'mb:'): Composer<BotContext> {
     return lines.join('\n');
   }
 
-  /** Test sends need src/services/send-test.ts, which this version does not have yet. */
-  function cardActions(c: Campaign): CardAction[] {
-    return allowedActions(c.status, c.platform).filter((a) => a !== 'send_test');
+  /** Test sends need a messenger (main.ts wires one when the bot runs); without it the button is left out. */
+  function cardActions(ctx: BotContext, c: Campaign): CardAction[] {
+    return allowedActions(c.status, c.platform).filter((a) => a !== 'send_test' || ctx.deps.testSender);
   }
 
   function cardKeyboard(ctx: BotContext, sid: string, c: Campaign): InlineKeyboard {
     const code = STATUS_CODES[c.status];
-    const buttons = cardActions(c)
+    const buttons = cardActions(ctx, c)
       .filter((a) => canChange(ctx) || READ_ONLY_VERBS.has(CARD_BUTTONS[a].verb))
       .map((a) => {
         const key = a === 'feature' && c.featured ? 'campaigns-btn-unfeature' : CARD_BUTTONS[a].key;
@@ -945,7 +945,7 @@ export function campaignsFeature(storagePrefix = 'mb:'): Composer<BotContext> {
         if (campaign.status === 'published') return publishedRefusal(ctx, sid, campaign);
       }
       const changed = STATUS_CODES[campaign.status] !== code && !STATUS_FREE_VERBS.has(verb);
-      if (changed || !cardActions(campaign).includes(action)) {
+      if (changed || !cardActions(ctx, campaign).includes(action)) {
         const notice = ctx.t('campaigns-outdated-card', {
           id: String(id),
           status: statusText(ctx, campaign.status),
@@ -1130,6 +1130,17 @@ export function campaignsFeature(storagePrefix = 'mb:'): Composer<BotContext> {
       }
       case 'ny':
         return change(() => services.campaigns.sendNow(c.id, actor), 'campaigns-sent-now');
+      case 'te': {
+        const sender = ctx.deps.testSender;
+        if (!sender) return { text: ctx.t('outdated-button') };
+        try {
+          await sender.sendCampaignTest({ campaignId: c.id, adminId: actor });
+        } catch (err) {
+          if (!(err instanceof DomainError)) throw err;
+          return { text: errorText(ctx, err), alert: true };
+        }
+        return { text: ctx.t('campaigns-test-sent', ref) };
+      }
       case 'st': {
         const text = await statsText(ctx, c);
         await show(

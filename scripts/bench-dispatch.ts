@@ -1,0 +1,208 @@
+/**
+ * Dispatcher benchmark: one campaign to N subscribers, sent by a dispatcher in its own process
+ * against the Bot API emulator (enforcing Telegram's limits: more than the ceiling in any sliding
+ * second, or 2 messages to one private chat within a second, is answered 429) and the real
+ * FerretDB/MongoDB and Redis from MONGODB_URI / REDIS_URL. Then the same with
+ * @grammyjs/transformer-throttler doing the limiting instead of our Redis limiters.
+ *
+ *   MONGODB_URI=mongodb://127.0.0.1:46549/x REDIS_URL=redis://127.0.0.1:46303 \
+ *     npx tsx scripts/bench-dispatch.ts [--n 10000] [--rate 30] [--latency 40] [--mode both|ours|throttler]
+ *
+ * Prints, per mode: achieved rate ÷ ceiling (first to last accepted send), 429s (global and
+ * per-chat, as the emulator counted them), per-chat violations seen in the record, the
+ * dispatcher's peak RSS, and database commands per delivery (driver command monitoring).
+ */
+import { randomBytes } from 'node:crypto';
+import mongoose from 'mongoose';
+import { createModels } from '../src/db/models.js';
+import { defaultSettings } from '../src/domain/campaign.js';
+import { type ChildStats, spawnDispatcher } from '../test/dispatch/helpers.js';
+import { BotApiEmulator } from '../test/support/bot-api-emulator.js';
+
+const TOKEN = '1000001:AAbench-dispatch-emulator-token';
+
+function arg(name: string, fallback: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 && process.argv[i + 1] ? (process.argv[i + 1] as string) : fallback;
+}
+
+const N = Number(arg('n', '10000'));
+const RATE = Number(arg('rate', '30'));
+const LATENCY = Number(arg('latency', '40'));
+const MODE = arg('mode', 'both');
+const mongoUri = process.env.MONGODB_URI;
+const redisUrl = process.env.REDIS_URL;
+if (!mongoUri || !redisUrl) {
+  console.error('MONGODB_URI and REDIS_URL must be set (see the usage at the top of this file).');
+  process.exit(2);
+}
+
+interface Result {
+  mode: string;
+  delivered: number;
+  seconds: number;
+  rate: number;
+  ratio: number;
+  global429: number;
+  chat429: number;
+  chatViolations: number;
+  peakRssMb: number;
+  dbCommandsPerDelivery: number;
+  commands: Record<string, number>;
+  wallSeconds: number;
+}
+
+async function run(mode: 'ours' | 'throttler'): Promise<Result> {
+  const dbName = `bench_${randomBytes(4).toString('hex')}`;
+  const url = new URL(mongoUri as string);
+  url.pathname = `/${dbName}`;
+  const conn = mongoose.createConnection(url.toString());
+  await conn.asPromise();
+  const models = await createModels(conn);
+  const emulator = new BotApiEmulator({ token: TOKEN });
+  await emulator.start();
+  try {
+    const ids = Array.from({ length: N }, (_, i) => 5_000_000 + i);
+    for (let i = 0; i < N; i += 1000) {
+      await models.Subscriber.insertMany(
+        ids.slice(i, i + 1000).map((id) => ({ _id: id, firstName: `U${id}`, subscribed: true })),
+      );
+    }
+    for (const id of ids) emulator.addUser({ id, first_name: `U${id}` });
+    emulator.enforceRateLimits({ global: RATE });
+    emulator.setLatency(LATENCY, 'sendMessage');
+    const name = `Bench ${mode}`;
+    await models.Campaign.create({
+      _id: 1,
+      name,
+      nameLower: name.toLowerCase(),
+      platform: 'telegram',
+      status: 'scheduled',
+      audience: {
+        kind: 'telegram',
+        allSubscribers: true,
+        groupIds: [],
+        channelIds: [],
+        directSubscriberIds: [],
+      },
+      message: { text: 'Hello [Name], this is a *benchmark*.' },
+      schedule: { at: new Date(), zone: 'UTC', frequency: 'none' },
+      settings: defaultSettings('telegram'),
+    });
+
+    const started = Date.now();
+    const child = spawnDispatcher(
+      {
+        BOT_TOKEN: TOKEN,
+        ADMIN_IDS: '1',
+        MONGODB_URI: url.toString(),
+        REDIS_URL: redisUrl as string,
+        TELEGRAM_API_ROOT: emulator.apiRoot,
+        TELEGRAM_GLOBAL_RATE: String(RATE),
+        LOG_LEVEL: 'warn',
+        DISPATCHER_ID: `bench-${mode}`,
+        LIMITER_NAMESPACE: `bench:${randomBytes(4).toString('hex')}`,
+        ...(mode === 'throttler' ? { THROTTLER: '1' } : {}),
+      },
+      (line) => process.stderr.write(`[${mode}] ${line}\n`),
+    );
+    await child.ready;
+    let lastReport = Date.now();
+    for (;;) {
+      const doc = await models.Campaign.findById(1, { status: 1, counters: 1 }).lean().exec();
+      if (doc && (doc.status === 'published' || doc.status === 'failed' || doc.status === 'paused')) break;
+      if (Date.now() - lastReport > 15_000) {
+        lastReport = Date.now();
+        const ok = emulator.calls.filter((c) => c.method === 'sendMessage' && c.response.ok).length;
+        process.stderr.write(
+          `[${mode}] ${ok}/${N} sent after ${Math.round((Date.now() - started) / 1000)} s\n`,
+        );
+      }
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    const stats: ChildStats | undefined = await child.stop();
+    const wallSeconds = (Date.now() - started) / 1000;
+
+    const accepted = emulator.calls
+      .filter((c) => c.method === 'sendMessage' && c.response.ok)
+      .map((c) => c.at);
+    accepted.sort((a, b) => a - b);
+    const seconds = accepted.length > 1 ? ((accepted.at(-1) as number) - (accepted[0] as number)) / 1000 : 0;
+    const rate = seconds > 0 ? (accepted.length - 1) / seconds : 0;
+    if (process.argv.includes('--gaps')) {
+      const gaps = accepted.slice(1).map((t, i) => t - (accepted[i] as number));
+      const ideal = 1000 / RATE;
+      const slow = gaps.map((g, i) => ({ g, i })).filter(({ g }) => g > ideal * 1.5);
+      const excess = slow.reduce((a, { g }) => a + g - ideal, 0);
+      process.stderr.write(
+        `[${mode}] ${slow.length} gaps over ${(ideal * 1.5).toFixed(0)} ms cost ${Math.round(excess)} ms; ` +
+          `largest: ${slow
+            .sort((a, b) => b.g - a.g)
+            .slice(0, 12)
+            .map(({ g, i }) => `${g}@${i}`)
+            .join(' ')}\n`,
+      );
+    }
+    const perChat = new Map<number, number[]>();
+    for (const c of emulator.calls) {
+      if (c.method !== 'sendMessage' || !c.response.ok || c.chatId === undefined) continue;
+      perChat.set(c.chatId, [...(perChat.get(c.chatId) ?? []), c.at]);
+    }
+    let chatViolations = 0;
+    for (const times of perChat.values()) {
+      times.sort((a, b) => a - b);
+      for (let i = 1; i < times.length; i++)
+        if ((times[i] as number) - (times[i - 1] as number) < 1000) chatViolations++;
+    }
+    const commands = stats?.commands ?? {};
+    const total = Object.values(commands).reduce((a, b) => a + b, 0);
+    return {
+      mode,
+      delivered: accepted.length,
+      seconds: Math.round(seconds * 10) / 10,
+      rate: Math.round(rate * 100) / 100,
+      ratio: Math.round((rate / RATE) * 1000) / 1000,
+      global429: emulator.rateLimitHits.global,
+      chat429: emulator.rateLimitHits.chat,
+      chatViolations,
+      peakRssMb: Math.round(((stats?.peakRss ?? 0) / 1024 / 1024) * 10) / 10,
+      dbCommandsPerDelivery: Math.round((total / Math.max(1, N)) * 1000) / 1000,
+      commands,
+      wallSeconds: Math.round(wallSeconds),
+    };
+  } finally {
+    await emulator.stop();
+    await conn.dropDatabase().catch(() => {});
+    await conn.close();
+  }
+}
+
+const modes: ('ours' | 'throttler')[] =
+  MODE === 'both' ? ['ours', 'throttler'] : [MODE as 'ours' | 'throttler'];
+console.log(`dispatch benchmark: ${N} recipients, ceiling ${RATE}/s, emulator latency ${LATENCY} ms`);
+const results: Result[] = [];
+for (const mode of modes) {
+  const r = await run(mode);
+  results.push(r);
+  console.log(JSON.stringify(r));
+}
+console.log('');
+console.log(
+  'mode       delivered  rate/s  ÷ceiling  429 global  429 chat  chat violations  peak RSS MB  db cmds/delivery',
+);
+for (const r of results) {
+  console.log(
+    [
+      r.mode.padEnd(10),
+      String(r.delivered).padStart(9),
+      r.rate.toFixed(2).padStart(7),
+      r.ratio.toFixed(3).padStart(9),
+      String(r.global429).padStart(11),
+      String(r.chat429).padStart(9),
+      String(r.chatViolations).padStart(16),
+      r.peakRssMb.toFixed(1).padStart(12),
+      r.dbCommandsPerDelivery.toFixed(3).padStart(17),
+    ].join(' '),
+  );
+}
+process.exit(0);

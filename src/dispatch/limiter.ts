@@ -1,0 +1,253 @@
+import Bottleneck from 'bottleneck';
+import { Redis, type RedisOptions } from 'ioredis';
+import type { Logger } from '../logger.js';
+
+export type ChatKind = 'private' | 'group' | 'channel';
+
+export interface LimiterTarget {
+  chatId: number;
+  kind: ChatKind;
+}
+
+export interface AcquireOptions {
+  /** paid broadcast (allow_paid_broadcast): its own, higher global budget */
+  paid?: boolean;
+  /** 0 (first) … 9 (last); progress messages jump the queue of campaign messages */
+  priority?: number;
+  /** reserve the chat's own budget too (messages); edits and pins only take a global slot */
+  perChat?: boolean;
+}
+
+export type AcquireResult =
+  | { ok: true }
+  | { ok: false; waitMs: number; reason: 'chat' | 'backoff' | 'global' };
+
+/**
+ * The send budget shared by every dispatcher of one bot: a global rate (Bottleneck in Redis
+ * clustered mode), per-chat spacing and a bot-wide back-off after a 429 (both in Redis).
+ */
+export interface SendLimiter {
+  /** Takes one global slot, then tries the chat's budget; when that says wait, the slot is spent. */
+  tryAcquire(target: LimiterTarget | null, options?: AcquireOptions): Promise<AcquireResult>;
+  /** Nobody calls the platform for `seconds` (a 429's retry_after), in any dispatcher. */
+  backoff(seconds: number): Promise<void>;
+  /** Milliseconds until the current back-off ends (0 when none). */
+  backoffRemaining(): number;
+  stop(): Promise<void>;
+}
+
+export interface TelegramLimiterOptions {
+  redisUrl: string;
+  /** Redis key prefix; dispatchers that share it share the budget (one bot = one namespace). */
+  namespace: string;
+  globalRate: number;
+  paidRate: number;
+  privateChatRate: number;
+  groupRatePerMinute: number;
+  logger: Logger;
+  /** Share of the ceiling actually scheduled: timers and the network add jitter, so stay just under. */
+  headroom?: number;
+}
+
+// The last gate before a call, in one round trip and in Redis time (dispatchers on several machines
+// agree): the shared 429 back-off, a sliding-window log of the last `limit` calls (the hard
+// ceiling: Bottleneck's minTime paces, but a timer that fires late can bunch two calls together),
+// then the chat's own spacing. Records the call only when all three let it through.
+// Returns [waitMs, why]: why 0 = go (wait 0) or chat, 1 = back-off, 2 = global window.
+const RESERVE = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local until_ = tonumber(redis.call('GET', KEYS[2]) or '0')
+if until_ > now then return {until_ - now, 1} end
+local limit = tonumber(ARGV[2])
+local windowMs = tonumber(ARGV[3])
+local n = redis.call('LLEN', KEYS[3])
+if n >= limit then
+  local oldest = tonumber(redis.call('LINDEX', KEYS[3], n - limit))
+  if now - oldest < windowMs then return {oldest + windowMs - now, 2} end
+end
+if KEYS[1] ~= '' then
+  local interval = tonumber(ARGV[1])
+  local nextAt = tonumber(redis.call('GET', KEYS[1]) or '0')
+  if nextAt > now then return {nextAt - now, 0} end
+  redis.call('SET', KEYS[1], now + interval, 'PX', interval)
+end
+redis.call('RPUSH', KEYS[3], now)
+if n + 1 > limit then redis.call('LTRIM', KEYS[3], n + 1 - limit, -1) end
+redis.call('PEXPIRE', KEYS[3], windowMs * 2)
+return {0, 0}
+`;
+
+/** The window a little longer than a second: arrival at Telegram is a few ms after our check. */
+const WINDOW_MS = 1020;
+
+const SET_BACKOFF = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local until_ = now + tonumber(ARGV[1])
+local current = tonumber(redis.call('GET', KEYS[1]) or '0')
+if until_ > current then redis.call('SET', KEYS[1], until_, 'PX', ARGV[1]) end
+return until_ - now
+`;
+
+function globalLimiterSettings(rate: number, headroom: number): Bottleneck.ConstructorOptions {
+  return {
+    // minTime paces the calls just under the ceiling. The reservoir is a token bucket refilled
+    // continuously at the full ceiling (computed from elapsed time, so the 200 ms heartbeat does not
+    // cut the rate; a refill exactly at the paced rate made jobs wait for heartbeats): it only binds
+    // if calls bunch up, and caps a burst at a tenth of a second's worth.
+    minTime: 1000 / (rate * headroom),
+    reservoir: Math.max(1, Math.ceil(rate / 10)),
+    reservoirIncreaseAmount: 1,
+    reservoirIncreaseInterval: 1000 / rate,
+    reservoirIncreaseMaximum: Math.max(1, Math.ceil(rate / 10)),
+    maxConcurrent: null,
+    heartbeatInterval: 200,
+  };
+}
+
+function connectionOptions(url: string): RedisOptions {
+  return { maxRetriesPerRequest: null, enableOfflineQueue: true, lazyConnect: false, ...parseRedisUrl(url) };
+}
+
+function parseRedisUrl(url: string): RedisOptions {
+  const u = new URL(url);
+  const db = u.pathname.length > 1 ? Number(u.pathname.slice(1)) : 0;
+  return {
+    host: u.hostname,
+    port: Number(u.port || 6379),
+    ...(u.username ? { username: decodeURIComponent(u.username) } : {}),
+    ...(u.password ? { password: decodeURIComponent(u.password) } : {}),
+    ...(Number.isInteger(db) ? { db } : {}),
+    ...(u.protocol === 'rediss:' ? { tls: {} } : {}),
+  };
+}
+
+/**
+ * Telegram's limits as a ceiling shared through Redis. Each Bottleneck limiter gets its own ioredis
+ * client (two limiters on one shared connection hung in our measurements), and the per-chat script
+ * runs on a third one.
+ */
+export async function createTelegramLimiter(opts: TelegramLimiterOptions): Promise<SendLimiter> {
+  const headroom = opts.headroom ?? 0.985;
+  const made: Bottleneck[] = [];
+  const connections: Bottleneck.IORedisConnection[] = [];
+  const makeLimiter = async (id: string, rate: number) => {
+    const connection = new Bottleneck.IORedisConnection({
+      client: new Redis(connectionOptions(opts.redisUrl)),
+      Redis,
+    });
+    connections.push(connection);
+    connection.on('error', (err: unknown) =>
+      opts.logger.warn({ err: String(err), limiter: id }, 'limiter redis error'),
+    );
+    const settings = globalLimiterSettings(rate, headroom);
+    const limiter = new Bottleneck({
+      id,
+      datastore: 'ioredis',
+      connection,
+      clearDatastore: false,
+      ...settings,
+    });
+    limiter.on('error', (err: unknown) =>
+      opts.logger.warn({ err: String(err), limiter: id }, 'limiter error'),
+    );
+    made.push(limiter);
+    await limiter.ready();
+    // Settings stored in Redis by an earlier process win over the constructor's; apply ours.
+    await limiter.updateSettings(settings);
+    return limiter;
+  };
+
+  const global = await makeLimiter(`${opts.namespace}:global`, opts.globalRate);
+  let paid: Bottleneck | undefined;
+  const paidLimiter = async () => {
+    paid ??= await makeLimiter(`${opts.namespace}:paid`, opts.paidRate);
+    return paid;
+  };
+
+  const redis = new Redis(connectionOptions(opts.redisUrl));
+  redis.on('error', (err) => opts.logger.debug({ err: String(err) }, 'limiter redis error'));
+  const backoffKey = `${opts.namespace}:backoff`;
+  const globalWindowKey = `${opts.namespace}:window`;
+  const paidWindowKey = `${opts.namespace}:window:paid`;
+  // A little over the limit's spacing, for the same reason as WINDOW_MS.
+  const privateMs = Math.ceil(1000 / opts.privateChatRate) + 50;
+  const groupMs = Math.ceil(60_000 / opts.groupRatePerMinute) + 50;
+  let localBackoffUntil = 0;
+  let stopped = false;
+
+  return {
+    async tryAcquire(target, options = {}) {
+      const remaining = localBackoffUntil - Date.now();
+      if (remaining > 0) return { ok: false, waitMs: remaining, reason: 'backoff' };
+      const limiter = options.paid ? await paidLimiter() : global;
+      await limiter.schedule({ priority: options.priority ?? 5, expiration: 30_000 }, async () => undefined);
+      const chatKey = target && options.perChat !== false ? `${opts.namespace}:chat:${target.chatId}` : '';
+      const interval = target?.kind === 'private' ? privateMs : groupMs;
+      const [windowKey, limit] = options.paid
+        ? [paidWindowKey, opts.paidRate]
+        : [globalWindowKey, opts.globalRate];
+      const reserve = async () =>
+        (await redis.eval(
+          RESERVE,
+          3,
+          chatKey,
+          backoffKey,
+          windowKey,
+          interval,
+          Math.max(1, Math.floor(limit)),
+          WINDOW_MS,
+        )) as [number, number];
+      let [wait, why] = await reserve();
+      // The window is only a few ms late when pacing jitters: wait for it with the slot we already
+      // have, rather than giving the slot up and queueing for another.
+      for (let i = 0; i < 5 && why === 2 && wait > 0 && wait < 500; i++) {
+        await new Promise((r) => setTimeout(r, wait));
+        [wait, why] = await reserve();
+      }
+      if (wait <= 0) return { ok: true };
+      if (why === 1) localBackoffUntil = Math.max(localBackoffUntil, Date.now() + wait);
+      return { ok: false, waitMs: wait, reason: why === 1 ? 'backoff' : why === 2 ? 'global' : 'chat' };
+    },
+    async backoff(seconds) {
+      const ms = Math.ceil(seconds * 1000);
+      localBackoffUntil = Math.max(localBackoffUntil, Date.now() + ms);
+      await redis.eval(SET_BACKOFF, 1, backoffKey, ms).catch((err: unknown) => {
+        opts.logger.warn({ err: String(err) }, 'could not share the back-off through redis');
+      });
+    },
+    backoffRemaining() {
+      return Math.max(0, localBackoffUntil - Date.now());
+    },
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      // Our limiters run on connections we made, which their own disconnect() leaves open.
+      for (const l of made) await Promise.resolve(l.disconnect(false)).catch(() => {});
+      await Promise.all(connections.map((c) => c.disconnect(true).catch(() => {})));
+      redis.disconnect();
+    },
+  };
+}
+
+/**
+ * No limits of our own: for a benchmark of another throttling scheme (the transformer-throttler) that
+ * sits inside the Api. 429s are still honoured through the back-off.
+ */
+export function createUnlimitedLimiter(): SendLimiter {
+  let until = 0;
+  return {
+    async tryAcquire() {
+      const remaining = until - Date.now();
+      return remaining > 0 ? { ok: false, waitMs: remaining, reason: 'backoff' } : { ok: true };
+    },
+    async backoff(seconds) {
+      until = Math.max(until, Date.now() + seconds * 1000);
+    },
+    backoffRemaining() {
+      return Math.max(0, until - Date.now());
+    },
+    async stop() {},
+  };
+}
