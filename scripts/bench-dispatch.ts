@@ -7,12 +7,14 @@
  *
  *   MONGODB_URI=mongodb://127.0.0.1:46549/x REDIS_URL=redis://127.0.0.1:46303 \
  *     npx tsx scripts/bench-dispatch.ts [--n 10000] [--rate 30] [--latency 40] [--mode both|ours|throttler]
+ *       [--headroom 0.98] [--gaps]
  *
  * Prints, per mode: achieved rate ÷ ceiling (first to last accepted send), 429s (global and
  * per-chat, as the emulator counted them), per-chat violations seen in the record, the
  * dispatcher's peak RSS, and database commands per delivery (driver command monitoring).
  */
 import { randomBytes } from 'node:crypto';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import mongoose from 'mongoose';
 import { createModels } from '../src/db/models.js';
 import { defaultSettings } from '../src/domain/campaign.js';
@@ -30,6 +32,7 @@ const N = Number(arg('n', '10000'));
 const RATE = Number(arg('rate', '30'));
 const LATENCY = Number(arg('latency', '40'));
 const MODE = arg('mode', 'both');
+const HEADROOM = arg('headroom', '');
 const mongoUri = process.env.MONGODB_URI;
 const redisUrl = process.env.REDIS_URL;
 if (!mongoUri || !redisUrl) {
@@ -91,6 +94,8 @@ async function run(mode: 'ours' | 'throttler'): Promise<Result> {
     });
 
     const started = Date.now();
+    const benchLoop = monitorEventLoopDelay({ resolution: 5 });
+    benchLoop.enable();
     const child = spawnDispatcher(
       {
         BOT_TOKEN: TOKEN,
@@ -103,6 +108,7 @@ async function run(mode: 'ours' | 'throttler'): Promise<Result> {
         DISPATCHER_ID: `bench-${mode}`,
         LIMITER_NAMESPACE: `bench:${randomBytes(4).toString('hex')}`,
         ...(mode === 'throttler' ? { THROTTLER: '1' } : {}),
+        ...(HEADROOM ? { LIMITER_HEADROOM: HEADROOM } : {}),
       },
       (line) => process.stderr.write(`[${mode}] ${line}\n`),
     );
@@ -122,6 +128,14 @@ async function run(mode: 'ours' | 'throttler'): Promise<Result> {
     }
     const stats: ChildStats | undefined = await child.stop();
     const wallSeconds = (Date.now() - started) / 1000;
+    benchLoop.disable();
+    if (process.argv.includes('--gaps')) {
+      const ms = (h: { percentile(p: number): number; max: number }) =>
+        `p99 ${(h.percentile(99) / 1e6).toFixed(1)} ms, max ${(h.max / 1e6).toFixed(1)} ms`;
+      process.stderr.write(
+        `[${mode}] event loop delay: dispatcher ${stats ? `p99 ${stats.eventLoopDelayMs.p99.toFixed(1)} ms, max ${stats.eventLoopDelayMs.max.toFixed(1)} ms` : '?'}; emulator (this process) ${ms(benchLoop)}\n`,
+      );
+    }
 
     const accepted = emulator.calls
       .filter((c) => c.method === 'sendMessage' && c.response.ok)
@@ -130,6 +144,15 @@ async function run(mode: 'ours' | 'throttler'): Promise<Result> {
     const seconds = accepted.length > 1 ? ((accepted.at(-1) as number) - (accepted[0] as number)) / 1000 : 0;
     const rate = seconds > 0 ? (accepted.length - 1) / seconds : 0;
     if (process.argv.includes('--gaps')) {
+      for (const c of emulator.calls) {
+        if (c.method !== 'sendMessage' || c.response.ok) continue;
+        const window = accepted.filter((t) => t > c.at - 1000 && t <= c.at);
+        const w0 = window[0] ?? c.at;
+        process.stderr.write(
+          `[${mode}] 429 at +${c.at - (accepted[0] as number)} ms; the ${window.length} accepted before it ` +
+            `within 1 s arrived at +ms: ${window.map((t) => t - w0).join(' ')} (429 at +${c.at - w0})\n`,
+        );
+      }
       const gaps = accepted.slice(1).map((t, i) => t - (accepted[i] as number));
       const ideal = 1000 / RATE;
       const slow = gaps.map((g, i) => ({ g, i })).filter(({ g }) => g > ideal * 1.5);

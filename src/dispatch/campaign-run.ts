@@ -41,7 +41,7 @@ import { type Clock, sleep, type Translate } from './types.js';
  * claim without an outcome becomes an `unknown` delivery: the call may or may not have reached
  * Telegram, so it is never repeated. Unknown deliveries are counted in the campaign's counters and
  * named in the summary. Their number is bounded by what was in flight: about two claim batches
- * (rate / 10 each, at most 20), the HTTP calls under way and the results not yet flushed (≤ 250 ms).
+ * (a fifth of a second of sending each, at most 20), the HTTP calls under way and the results not yet flushed (≤ 250 ms).
  * A run that stops normally (pause, cancel, shutdown) waits for its calls to finish and gives back
  * the claims of calls it never started, so those recipients stay pending.
  */
@@ -159,7 +159,7 @@ export class CampaignRun {
     this.rate = this.settings.paidBroadcast
       ? deps.config.TELEGRAM_PAID_RATE
       : deps.config.TELEGRAM_GLOBAL_RATE;
-    this.claimBatch = clamp(Math.ceil(this.rate / 10), 1, 20);
+    this.claimBatch = clamp(Math.ceil(this.rate / 5), 2, 20);
     this.maxInFlight = clamp(Math.ceil(this.rate / 2) + 4, 8, 256);
     this.flushIntervalMs = clamp(10_000 / this.rate, 50, 250);
     this.sendOptions = {
@@ -309,11 +309,19 @@ export class CampaignRun {
     const { repo } = this.deps;
     const { total, cursor } = this.c.dispatch;
     this.frontier = new Frontier(cursor);
-    for (let page = Math.floor(cursor / repo.pageSize); page * repo.pageSize < total; page++) {
-      if (this.stopping) return;
-      const items = (await repo.readPage(this.c.id, this.c.run, page)).filter((i) => i.seq >= cursor);
-      await this.process(items);
-    }
+    const run = this.c.run;
+    const pages = async function* (self: CampaignRun) {
+      const first = Math.floor(cursor / repo.pageSize);
+      const last = Math.ceil(total / repo.pageSize);
+      // The next page is read while this one is sent, so a page boundary costs no pause.
+      let next = first < last ? repo.readPage(self.c.id, run, first) : undefined;
+      for (let page = first; next; page++) {
+        const items = await next;
+        next = page + 1 < last && !self.stopping ? repo.readPage(self.c.id, run, page + 1) : undefined;
+        yield items.filter((i) => i.seq >= cursor);
+      }
+    };
+    await this.process(pages(this));
   }
 
   private async retryPass(): Promise<void> {
@@ -326,24 +334,44 @@ export class CampaignRun {
     }
     this.frontier = undefined;
     this.log.info({ run: this.c.run, pass }, 'retry pass');
-    let after = -1;
-    while (!this.stopping) {
-      const items = await repo.pendingDeliveries(this.c.id, this.c.run, after, RETRY_PAGE, pass);
-      if (items.length === 0) return;
-      after = (items.at(-1) as WorkItem).seq;
-      await this.process(items);
-    }
+    const pages = async function* (self: CampaignRun) {
+      let after = -1;
+      while (!self.stopping) {
+        const items = await repo.pendingDeliveries(self.c.id, self.c.run, after, RETRY_PAGE, pass);
+        if (items.length === 0) return;
+        after = (items.at(-1) as WorkItem).seq;
+        yield items;
+      }
+    };
+    await this.process(pages(this));
   }
 
   /** Claims in small batches just ahead of sending (the next batch while this one is paced out). */
-  private async process(items: readonly WorkItem[]): Promise<void> {
-    const batches: WorkItem[][] = [];
-    for (let i = 0; i < items.length; i += this.claimBatch) batches.push(items.slice(i, i + this.claimBatch));
-    let next: Promise<WorkItem[]> | undefined = batches[0] ? this.claim(batches[0]) : undefined;
-    for (let b = 0; next; b++) {
+  private async process(source: AsyncIterable<readonly WorkItem[]>): Promise<void> {
+    const size = this.claimBatch;
+    const batches = async function* () {
+      let pending: WorkItem[] = [];
+      for await (const items of source) {
+        for (const item of items) {
+          pending.push(item);
+          if (pending.length === size) {
+            yield pending;
+            pending = [];
+          }
+        }
+      }
+      if (pending.length > 0) yield pending;
+    };
+    const it = batches();
+    const take = async () => {
+      const r = await it.next();
+      return r.done ? undefined : this.claim(r.value);
+    };
+    let next = take();
+    for (;;) {
       const mine = await next;
-      const following = batches[b + 1];
-      next = following && !this.stopping ? this.claim(following) : undefined;
+      if (mine === undefined) return;
+      next = this.stopping ? Promise.resolve(undefined) : take();
       for (const item of mine) await this.pump(item);
     }
   }

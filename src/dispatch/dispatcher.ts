@@ -19,6 +19,8 @@ export interface DispatcherTuning extends RunTuning {
   maxCampaigns: number;
   /** Redis prefix of the shared limits; defaults to one per bot (`tg:<bot id>`) */
   limiterNamespace: string;
+  /** share of Telegram's ceiling used (see TelegramLimiterOptions.headroom) */
+  limiterHeadroom: number;
 }
 
 export interface DispatcherDeps {
@@ -68,6 +70,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     retryBaseMs: 1000,
     progressIntervalMs: 3000,
     limiterNamespace: `tg:${config.BOT_TOKEN.split(':')[0]}`,
+    limiterHeadroom: 0.98,
     ...deps.tuning,
   };
   const api =
@@ -143,6 +146,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
           privateChatRate: config.TELEGRAM_PRIVATE_CHAT_RATE,
           groupRatePerMinute: config.TELEGRAM_GROUP_RATE_PER_MINUTE,
           logger: log,
+          headroom: tuning.limiterHeadroom,
         });
         ownLimiter = true;
       }

@@ -45,7 +45,12 @@ export interface TelegramLimiterOptions {
   privateChatRate: number;
   groupRatePerMinute: number;
   logger: Logger;
-  /** Share of the ceiling actually scheduled: timers and the network add jitter, so stay just under. */
+  /**
+   * Share of the ceiling actually used (default 0.98). Calls are paced at rate × headroom, and the
+   * sliding window counts `rate` calls per 1000 / headroom ms: a call reaches Telegram a little
+   * after our check, and a call delayed by a pause (GC, a busy event loop) bunches up with the next.
+   * Lower it on a jittery host if Telegram still answers 429.
+   */
   headroom?: number;
 }
 
@@ -77,9 +82,6 @@ if n + 1 > limit then redis.call('LTRIM', KEYS[3], n + 1 - limit, -1) end
 redis.call('PEXPIRE', KEYS[3], windowMs * 2)
 return {0, 0}
 `;
-
-/** The window a little longer than a second: arrival at Telegram is a few ms after our check. */
-const WINDOW_MS = 1020;
 
 const SET_BACKOFF = `
 local t = redis.call('TIME')
@@ -129,7 +131,8 @@ function parseRedisUrl(url: string): RedisOptions {
  * runs on a third one.
  */
 export async function createTelegramLimiter(opts: TelegramLimiterOptions): Promise<SendLimiter> {
-  const headroom = opts.headroom ?? 0.985;
+  const headroom = opts.headroom ?? 0.98;
+  const windowMs = Math.round(1000 / headroom);
   const made: Bottleneck[] = [];
   const connections: Bottleneck.IORedisConnection[] = [];
   const makeLimiter = async (id: string, rate: number) => {
@@ -171,7 +174,7 @@ export async function createTelegramLimiter(opts: TelegramLimiterOptions): Promi
   const backoffKey = `${opts.namespace}:backoff`;
   const globalWindowKey = `${opts.namespace}:window`;
   const paidWindowKey = `${opts.namespace}:window:paid`;
-  // A little over the limit's spacing, for the same reason as WINDOW_MS.
+  // A little over the limit's spacing, for the same reason as the window.
   const privateMs = Math.ceil(1000 / opts.privateChatRate) + 50;
   const groupMs = Math.ceil(60_000 / opts.groupRatePerMinute) + 50;
   let localBackoffUntil = 0;
@@ -197,7 +200,7 @@ export async function createTelegramLimiter(opts: TelegramLimiterOptions): Promi
           windowKey,
           interval,
           Math.max(1, Math.floor(limit)),
-          WINDOW_MS,
+          windowMs,
         )) as [number, number];
       let [wait, why] = await reserve();
       // The window is only a few ms late when pacing jitters: wait for it with the slot we already

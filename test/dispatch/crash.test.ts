@@ -7,6 +7,7 @@ import {
   createEnv,
   deliveriesOf,
   type Env,
+  killChildren,
   sendsPerChat,
   spawnDispatcher,
   waitForStatus,
@@ -18,6 +19,7 @@ describe('dispatcher: crash safety', () => {
     env = await createEnv();
   });
   afterAll(async () => {
+    killChildren();
     await env.close();
   });
 

@@ -239,6 +239,16 @@ export interface ChildStats {
   peakRss: number;
   commands: Record<string, number>;
   metrics: string;
+  eventLoopDelayMs: { p99: number; max: number };
+}
+
+const children = new Set<ChildProcess>();
+
+/** Kills every child dispatcher still running (afterAll), so a failed test leaves none behind. */
+export function killChildren(): void {
+  for (const child of children)
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  children.clear();
 }
 
 /** A dispatcher in a child process (tsx), configured like the real one through its environment. */
@@ -248,6 +258,7 @@ export function spawnDispatcher(vars: Record<string, string>, log?: (line: strin
     env: { ...process.env, ...vars },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  children.add(child);
   let out = '';
   let stats: ChildStats | undefined;
   let markReady: () => void = () => {};
