@@ -446,7 +446,7 @@ export function createDispatchRepository(models: Models) {
      * Freezes the audience into pages. Idempotent: an interrupted expansion is thrown away and redone
      * (nothing was sent before it completed). Returns the number of recipients.
      */
-    async expand(c: DispatchCampaign, lease: LeaseToken, source: RecipientSource): Promise<number> {
+    async expand(c: DispatchCampaign, source: RecipientSource): Promise<number> {
       await Page.deleteMany({ campaignId: c.id, run: c.run });
       let seq = 0;
       let page = 0;
@@ -477,18 +477,22 @@ export function createDispatchRepository(models: Models) {
         }
       }
       await write();
+      return seq;
+    },
+
+    /** The audience of this run is complete in dispatch_pages: `total` recipients. */
+    async markExpanded(c: DispatchCampaign, lease: LeaseToken, total: number): Promise<void> {
       await Campaign.updateOne(
         { ...leaseFilter(c.id, lease), run: c.run },
         {
           $set: {
             'dispatch.expandedRun': c.run,
-            'dispatch.total': seq,
+            'dispatch.total': total,
             'dispatch.cursor': 0,
-            'counters.total': seq,
+            'counters.total': total,
           },
         },
       ).exec();
-      return seq;
     },
 
     async readPage(campaignId: number, run: number, page: number): Promise<WorkItem[]> {

@@ -41,7 +41,7 @@ import { type Clock, sleep, type Translate } from './types.js';
  * claim without an outcome becomes an `unknown` delivery: the call may or may not have reached
  * Telegram, so it is never repeated. Unknown deliveries are counted in the campaign's counters and
  * named in the summary. Their number is bounded by what was in flight: about two claim batches
- * (a fifth of a second of sending each, at most 20), the HTTP calls under way and the results not yet flushed (≤ 250 ms).
+ * (a fifth of a second of sending each, at most 10), the HTTP calls under way and the results not yet flushed (≤ 250 ms).
  * A run that stops normally (pause, cancel, shutdown) waits for its calls to finish and gives back
  * the claims of calls it never started, so those recipients stay pending.
  */
@@ -139,6 +139,7 @@ export class CampaignRun {
   private progress: ProgressReporter | undefined;
   private readonly log: Logger;
   private readonly lease: LeaseToken;
+  private writes: Promise<unknown> = Promise.resolve();
   private lastRenewAt = Date.now();
   private readonly rate: number;
   private readonly claimBatch: number;
@@ -159,9 +160,9 @@ export class CampaignRun {
     this.rate = this.settings.paidBroadcast
       ? deps.config.TELEGRAM_PAID_RATE
       : deps.config.TELEGRAM_GLOBAL_RATE;
-    this.claimBatch = clamp(Math.ceil(this.rate / 5), 2, 20);
+    this.claimBatch = clamp(Math.ceil(this.rate / 5), 2, 10);
     this.maxInFlight = clamp(Math.ceil(this.rate / 2) + 4, 8, 256);
-    this.flushIntervalMs = clamp(10_000 / this.rate, 50, 250);
+    this.flushIntervalMs = clamp(10_000 / this.rate, 25, 250);
     this.sendOptions = {
       disableLinkPreview: !!this.settings.disableLinkPreview,
       disableNotification: !!this.settings.disableNotification,
@@ -185,6 +186,17 @@ export class CampaignRun {
     this.resolveStopped();
   }
 
+  /**
+   * Writes to the campaign document one at a time: on FerretDB an update reads, changes and writes
+   * back the whole document, so two concurrent ones (a lease renewal and the end of the run, say)
+   * can undo each other.
+   */
+  private serial<T>(write: () => Promise<T>): Promise<T> {
+    const next = this.writes.then(write, write);
+    this.writes = next.catch(() => undefined);
+    return next;
+  }
+
   private get stopping(): boolean {
     return this.stopReason !== undefined;
   }
@@ -202,6 +214,8 @@ export class CampaignRun {
       if (!this.stopping) await this.firstPass();
       if (!this.stopping) await this.retryPass();
       await this.drain();
+      clearInterval(heartbeat);
+      await this.controlling;
       await this.end();
     } catch (err) {
       this.log.error(
@@ -226,7 +240,7 @@ export class CampaignRun {
     const { repo, clock, source } = this.deps;
     const now = clock();
     if (await this.isNewRun()) {
-      const started = await repo.startRun(this.c, this.lease, now);
+      const started = await this.serial(() => repo.startRun(this.c, this.lease, now));
       if (!started) {
         this.stop('lease_lost');
         return;
@@ -234,7 +248,7 @@ export class CampaignRun {
       this.c = started;
       this.log.info({ run: this.c.run }, 'run started');
     } else {
-      await repo.continueRun(this.c, this.lease, now);
+      await this.serial(() => repo.continueRun(this.c, this.lease, now));
       this.log.info({ run: this.c.run, cursor: this.c.dispatch.cursor }, 'run continued');
     }
     const media = this.c.message.media;
@@ -244,7 +258,8 @@ export class CampaignRun {
       return;
     }
     if (this.c.dispatch.expandedRun !== this.c.run) {
-      const total = await repo.expand(this.c, this.lease, source);
+      const total = await repo.expand(this.c, source);
+      await this.serial(() => repo.markExpanded(this.c, this.lease, total));
       this.c.dispatch = { ...this.c.dispatch, expandedRun: this.c.run, total, cursor: 0 };
       this.log.info({ run: this.c.run, total }, 'audience expanded');
     } else {
@@ -254,7 +269,7 @@ export class CampaignRun {
         this.log.warn({ run: this.c.run, unknown }, 'deliveries interrupted by a crash marked unknown');
       }
     }
-    const counts = await repo.reconcile(this.c, this.lease);
+    const counts = await this.serial(() => repo.reconcile(this.c, this.lease));
     this.figures = {
       total: this.c.dispatch.total,
       sent: counts.sent,
@@ -297,7 +312,8 @@ export class CampaignRun {
       chatId,
       campaign: { id: this.c.id, name: this.c.name },
       ...(existing !== undefined ? { existingMessageId: existing } : {}),
-      onMessage: (messageId) => repo.setProgressMessage(this.c.id, this.lease, chatId, messageId),
+      onMessage: (messageId) =>
+        this.serial(() => repo.setProgressMessage(this.c.id, this.lease, chatId, messageId)),
       intervalMs: tuning.progressIntervalMs,
     });
     await this.progress.start(this.figures);
@@ -327,7 +343,7 @@ export class CampaignRun {
   private async retryPass(): Promise<void> {
     const { repo } = this.deps;
     if (!(await repo.hasPendingDeliveries(this.c.id, this.c.run))) return;
-    const pass = await repo.nextPass(this.c.id, this.lease);
+    const pass = await this.serial(() => repo.nextPass(this.c.id, this.lease));
     if (pass === null) {
       this.stop('lease_lost');
       return;
@@ -589,7 +605,9 @@ export class CampaignRun {
         const inc = this.unsaved;
         this.unsaved = { sent: 0, failed: 0, unknown: 0 };
         this.lastSaveAt = now;
-        const ours = await repo.saveProgress(this.c.id, this.lease, inc, this.frontier?.cursor);
+        const ours = await this.serial(() =>
+          repo.saveProgress(this.c.id, this.lease, inc, this.frontier?.cursor),
+        );
         if (!ours) this.stop('lease_lost');
       }
       this.flushErrors = 0;
@@ -637,7 +655,7 @@ export class CampaignRun {
       else if (seen.status === 'cancelled') this.stop('cancelled');
       else if (seen.status !== 'sending') this.stop('paused');
       else if (Date.now() - this.lastRenewAt >= leaseMs / 3) {
-        const status = await repo.renewLease(this.c.id, this.lease, clock(), leaseMs);
+        const status = await this.serial(() => repo.renewLease(this.c.id, this.lease, clock(), leaseMs));
         if (status === null) this.stop('lease_lost');
         else this.lastRenewAt = Date.now();
       }
@@ -682,10 +700,10 @@ export class CampaignRun {
     }
     const unwritten = this.results.length > 0 || this.flushErrors > 0;
     if (reason === 'shutdown' || unwritten) {
-      await repo.releaseLease(this.c.id, this.lease);
+      await this.serial(() => repo.releaseLease(this.c.id, this.lease));
       return;
     }
-    const counts = await repo.reconcile(this.c, this.lease);
+    const counts = await this.serial(() => repo.reconcile(this.c, this.lease));
     const figures: ProgressFigures = {
       total: this.c.dispatch.total,
       sent: counts.sent,
@@ -695,18 +713,18 @@ export class CampaignRun {
     const now = clock();
     switch (reason) {
       case 'paused':
-        await repo.releaseLease(this.c.id, this.lease);
+        await this.serial(() => repo.releaseLease(this.c.id, this.lease));
         await this.progress?.finish(figures, { kind: 'paused' });
         return;
       case 'cancelled':
-        await repo.closeCancelled(this.c, this.lease, counts, now);
+        await this.serial(() => repo.closeCancelled(this.c, this.lease, counts, now));
         await repo.cleanupRun(this.c.id, this.c.run);
         metrics.runs.inc({ outcome: 'cancelled' });
         await this.progress?.finish(figures, { kind: 'cancelled' });
         return;
       case 'auto_paused': {
         const why = this.stopDetail.reason ?? 'unknown';
-        await repo.autoPause(this.c, this.lease, `consecutive_failures:${why}`);
+        await this.serial(() => repo.autoPause(this.c, this.lease, `consecutive_failures:${why}`));
         await this.progress?.finish(figures, {
           kind: 'auto_paused',
           reason: why,
@@ -741,17 +759,19 @@ export class CampaignRun {
     const complete = this.stopReason === undefined;
     const next = complete ? this.nextRun(now) : null;
     const action = next ? 'recur' : outcome === 'published' ? 'complete' : 'fail';
-    const ok = await repo.finishRun(this.c, this.lease, {
-      action,
-      outcome,
-      counts,
-      now,
-      ...(next ? { next } : {}),
-      ...(lastError ? { lastError } : {}),
-    });
+    const ok = await this.serial(() =>
+      repo.finishRun(this.c, this.lease, {
+        action,
+        outcome,
+        counts,
+        now,
+        ...(next ? { next } : {}),
+        ...(lastError ? { lastError } : {}),
+      }),
+    );
     if (!ok) {
       // Changed under us at the last moment (cancelled, say): leave the status to whoever changed it.
-      await repo.releaseLease(this.c.id, this.lease);
+      await this.serial(() => repo.releaseLease(this.c.id, this.lease));
       return;
     }
     if (complete) await repo.cleanupRun(this.c.id, this.c.run);

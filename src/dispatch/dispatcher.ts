@@ -14,6 +14,12 @@ import { createTelegramMessenger, type TelegramMessenger } from './messengers/te
 import { dispatchMetrics, MetricsRegistry } from './metrics.js';
 import { type Clock, systemClock, type Translate } from './types.js';
 
+/**
+ * The audience interface (declared with the default implementation in db/, which may not import
+ * dispatch/): a campaign service can pass its own `recipients(campaign)` to createDispatcher.
+ */
+export type { DispatchRecipient, RecipientSource } from '../db/dispatch.repository.js';
+
 export interface DispatcherTuning extends RunTuning {
   /** campaigns this process sends at the same time (they share the global budget) */
   maxCampaigns: number;

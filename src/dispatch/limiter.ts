@@ -55,9 +55,10 @@ export interface TelegramLimiterOptions {
 }
 
 // The last gate before a call, in one round trip and in Redis time (dispatchers on several machines
-// agree): the shared 429 back-off, a sliding-window log of the last `limit` calls (the hard
-// ceiling: Bottleneck's minTime paces, but a timer that fires late can bunch two calls together),
-// then the chat's own spacing. Records the call only when all three let it through.
+// agree): the shared 429 back-off, a minimum gap since the previous call and a sliding-window log
+// of the last `limit` calls (the hard ceiling), then the chat's own spacing. Bottleneck's minTime
+// paces from the scheduled times: after a pause (GC, a busy event loop) the late call and the next
+// one would leave together, which the gap prevents. Records the call only when all let it through.
 // Returns [waitMs, why]: why 0 = go (wait 0) or chat, 1 = back-off, 2 = global window.
 const RESERVE = `
 local t = redis.call('TIME')
@@ -66,6 +67,9 @@ local until_ = tonumber(redis.call('GET', KEYS[2]) or '0')
 if until_ > now then return {until_ - now, 1} end
 local limit = tonumber(ARGV[2])
 local windowMs = tonumber(ARGV[3])
+local minGap = tonumber(ARGV[4])
+local last = tonumber(redis.call('GET', KEYS[4]) or '0')
+if now - last < minGap then return {minGap - (now - last), 2} end
 local n = redis.call('LLEN', KEYS[3])
 if n >= limit then
   local oldest = tonumber(redis.call('LINDEX', KEYS[3], n - limit))
@@ -78,6 +82,7 @@ if KEYS[1] ~= '' then
   redis.call('SET', KEYS[1], now + interval, 'PX', interval)
 end
 redis.call('RPUSH', KEYS[3], now)
+redis.call('SET', KEYS[4], now, 'PX', windowMs * 2)
 if n + 1 > limit then redis.call('LTRIM', KEYS[3], n + 1 - limit, -1) end
 redis.call('PEXPIRE', KEYS[3], windowMs * 2)
 return {0, 0}
@@ -98,10 +103,11 @@ function globalLimiterSettings(rate: number, headroom: number): Bottleneck.Const
     // continuously at the full ceiling (computed from elapsed time, so the 200 ms heartbeat does not
     // cut the rate; a refill exactly at the paced rate made jobs wait for heartbeats): it only binds
     // if calls bunch up, and caps a burst at a tenth of a second's worth.
-    minTime: 1000 / (rate * headroom),
+    // Whole milliseconds: with a key timeout Bottleneck passes nextRequest to PEXPIRE.
+    minTime: Math.max(Math.ceil(1000 / rate), Math.floor(1000 / (rate * headroom))),
     reservoir: Math.max(1, Math.ceil(rate / 10)),
     reservoirIncreaseAmount: 1,
-    reservoirIncreaseInterval: 1000 / rate,
+    reservoirIncreaseInterval: Math.max(1, Math.floor(1000 / rate)),
     reservoirIncreaseMaximum: Math.max(1, Math.ceil(rate / 10)),
     maxConcurrent: null,
     heartbeatInterval: 200,
@@ -145,11 +151,13 @@ export async function createTelegramLimiter(opts: TelegramLimiterOptions): Promi
       opts.logger.warn({ err: String(err), limiter: id }, 'limiter redis error'),
     );
     const settings = globalLimiterSettings(rate, headroom);
+    // timeout: the limiter's Redis keys expire after a day unused (Bottleneck recreates them).
     const limiter = new Bottleneck({
       id,
       datastore: 'ioredis',
       connection,
       clearDatastore: false,
+      timeout: 86_400_000,
       ...settings,
     });
     limiter.on('error', (err: unknown) =>
@@ -191,16 +199,19 @@ export async function createTelegramLimiter(opts: TelegramLimiterOptions): Promi
       const [windowKey, limit] = options.paid
         ? [paidWindowKey, opts.paidRate]
         : [globalWindowKey, opts.globalRate];
+      const minGap = Math.floor((900 / limit) * 100) / 100;
       const reserve = async () =>
         (await redis.eval(
           RESERVE,
-          3,
+          4,
           chatKey,
           backoffKey,
           windowKey,
+          `${windowKey}:last`,
           interval,
           Math.max(1, Math.floor(limit)),
           windowMs,
+          minGap,
         )) as [number, number];
       let [wait, why] = await reserve();
       // The window is only a few ms late when pacing jitters: wait for it with the slot we already
