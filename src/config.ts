@@ -106,6 +106,8 @@ const schema = z.object({
   WHATSAPP_AUTH: z.enum(['local', 'remote']).default('local'),
   DATA_DIR: z.string().default('.data'),
   TELEGRAM_AUTO_RETRY: flag(true),
+  /** a message from a recipient this long after a campaign reached them counts as its response */
+  RESPONSE_WINDOW_HOURS: positiveNumber(72),
 });
 
 export type Config = z.output<typeof schema>;

@@ -83,3 +83,4 @@ deliverySchema.index({ campaignId: 1, run: 1, recipient: 1 }, { unique: true });
 deliverySchema.index({ campaignId: 1, run: 1, status: 1, seq: 1 });
 deliverySchema.index({ platform: 1, messageId: 1 });
 deliverySchema.index({ phone: 1, sentAt: -1 });
+deliverySchema.index({ recipient: 1, sentAt: -1 });

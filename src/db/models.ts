@@ -11,6 +11,7 @@ import {
   type TemplateDoc,
   templateSchema,
 } from './misc.model.js';
+import { firstResponseSchema, type ResponseDoc, responseSchema } from './response.model.js';
 import { type SubscriberDoc, subscriberSchema } from './subscriber.model.js';
 
 export interface Models {
@@ -23,6 +24,8 @@ export interface Models {
   Admin: Model<AdminDoc>;
   Counter: Model<{ _id: string; value: number }>;
   Setting: Model<{ _id: string; value: unknown }>;
+  Response: Model<ResponseDoc>;
+  FirstResponse: Model<{ _id: unknown; at: Date }>;
 }
 
 /** Registers every model on one connection (no global mongoose models) and builds their indexes. */
@@ -37,6 +40,8 @@ export async function createModels(conn: Connection): Promise<Models> {
     Admin: conn.model<AdminDoc>('Admin', adminSchema),
     Counter: conn.model<{ _id: string; value: number }>('Counter', counterSchema),
     Setting: conn.model<{ _id: string; value: unknown }>('Setting', settingSchema),
+    Response: conn.model<ResponseDoc>('Response', responseSchema),
+    FirstResponse: conn.model<{ _id: unknown; at: Date }>('FirstResponse', firstResponseSchema),
   };
   await Promise.all(Object.values(models).map((m: Model<unknown>) => m.init()));
   return models;

@@ -9,7 +9,8 @@ export interface ServiceDeps {
   clock?: () => Date;
 }
 
-export type ServiceConfig = Pick<Config, 'ADMIN_IDS' | 'DEFAULT_TIMEZONE'>;
+export type ServiceConfig = Pick<Config, 'ADMIN_IDS' | 'DEFAULT_TIMEZONE'> &
+  Partial<Pick<Config, 'RESPONSE_WINDOW_HOURS'>>;
 
 export const systemClock = (): Date => new Date();
 

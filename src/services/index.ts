@@ -9,6 +9,7 @@ import { createCampaignListService } from './campaign-list.service.js';
 import { createChatService } from './chat.service.js';
 import { createContactService } from './contact.service.js';
 import type { ServiceConfig } from './deps.js';
+import { createResponseService } from './response.service.js';
 import { createSettingService } from './setting.service.js';
 import { createSubscriberService } from './subscriber.service.js';
 import { createTemplateService } from './template.service.js';
@@ -24,6 +25,7 @@ export type { BulkReport, BulkStatusAction } from './campaign-bulk.service.js';
 export type { CampaignListQuery, DateRange } from './campaign-list.service.js';
 export type { ImportReport, ImportRow } from './contact.service.js';
 export type { Page } from './deps.js';
+export type { InboundReply, RecordedResponse } from './response.service.js';
 
 export interface CreateServicesDeps {
   models: Models;
@@ -50,6 +52,10 @@ export function createServices({ models, logger, config, clock }: CreateServices
     subscribers: createSubscriberService(base),
     templates: createTemplateService(base),
     settings: createSettingService(base),
+    responses: createResponseService({
+      ...base,
+      ...(config.RESPONSE_WINDOW_HOURS ? { windowMs: config.RESPONSE_WINDOW_HOURS * 3_600_000 } : {}),
+    }),
   };
 }
 

@@ -1,0 +1,129 @@
+import { recipientKey } from '../domain/audience.js';
+import { type ServiceDeps, systemClock } from './deps.js';
+
+/** A message a recipient sent us (a WhatsApp contact, or a Telegram subscriber in private). */
+export interface InboundReply {
+  platform: 'whatsapp' | 'telegram';
+  /** E.164, for WhatsApp */
+  phone?: string;
+  /** private chat id, for Telegram */
+  chatId?: number;
+  text: string;
+  at: Date;
+  messageId?: string;
+}
+
+/** The campaign a reply answers, as recorded. */
+export interface RecordedResponse {
+  campaignId: number;
+  run: number;
+  recipient: string;
+  /** from the delivery's send time to this reply */
+  responseMs: number;
+  /** the recipient's first reply to this delivery: the one that counts in the response rate */
+  first: boolean;
+  responseId: string;
+}
+
+export interface ResponseServiceDeps extends ServiceDeps {
+  /** how long after a delivery a reply still counts as its response (default 72 h) */
+  windowMs?: number;
+}
+
+/** Delivered outcomes a reply can answer (Telegram has no receipts, so `sent` means delivered). */
+const REACHED = ['sent', 'delivered', 'read'];
+
+const isDuplicateKey = (err: unknown) => (err as { code?: number } | null)?.code === 11000;
+
+/**
+ * Replies to campaigns: a reply belongs to the latest campaign that reached its sender within the
+ * window. Every reply is stored; the first one per delivery sets the delivery's respondedAt and
+ * responseMs, which analytics count (the response rate counts recipients, not messages).
+ */
+export function createResponseService({
+  models,
+  logger,
+  clock = systemClock,
+  windowMs = 72 * 3_600_000,
+}: ResponseServiceDeps) {
+  const { Delivery, Response, FirstResponse } = models;
+
+  function keyOf(reply: InboundReply): string | null {
+    try {
+      if (reply.platform === 'telegram' && reply.chatId !== undefined) {
+        return recipientKey('telegram', reply.chatId);
+      }
+      if (reply.platform === 'whatsapp' && reply.phone) return recipientKey('whatsapp', reply.phone);
+    } catch {
+      return null;
+    }
+    return null;
+  }
+
+  return {
+    windowMs,
+
+    async record(reply: InboundReply): Promise<RecordedResponse | null> {
+      const recipient = keyOf(reply);
+      if (!recipient) return null;
+      const since = new Date(reply.at.getTime() - windowMs);
+      const delivery = await Delivery.findOne(
+        { recipient, status: { $in: REACHED }, sentAt: { $gte: since, $lte: reply.at } },
+        { _id: 1, campaignId: 1, run: 1, sentAt: 1 },
+      )
+        .sort({ sentAt: -1 })
+        .lean();
+      if (!delivery?.sentAt) return null;
+
+      const responseMs = Math.max(0, reply.at.getTime() - delivery.sentAt.getTime());
+      let first = false;
+      try {
+        await FirstResponse.collection.insertOne({ _id: delivery._id, at: reply.at } as never);
+        first = true;
+      } catch (err) {
+        if (!isDuplicateKey(err)) throw err;
+      }
+      if (first) {
+        await Delivery.updateOne({ _id: delivery._id }, { $set: { respondedAt: reply.at, responseMs } });
+      }
+      const saved = await Response.create({
+        campaignId: delivery.campaignId,
+        run: delivery.run,
+        recipient,
+        platform: reply.platform,
+        text: reply.text.slice(0, 4096),
+        at: reply.at,
+        responseMs,
+        first,
+        ...(reply.messageId ? { messageId: reply.messageId } : {}),
+      });
+      logger.info({ campaignId: delivery.campaignId, run: delivery.run, first }, 'response recorded');
+      return {
+        campaignId: delivery.campaignId,
+        run: delivery.run,
+        recipient,
+        responseMs,
+        first,
+        responseId: String(saved._id),
+      };
+    },
+
+    /** Marks what happened to a reply afterwards (auto-reply, routed to the admins). */
+    async annotate(
+      responseId: string,
+      fields: { autoReplied?: boolean; intent?: string; confidence?: number; routedToAdmins?: boolean },
+    ): Promise<void> {
+      await Response.updateOne({ _id: responseId }, { $set: { ...fields, updatedAt: clock() } });
+    },
+
+    /** Replies to a campaign (optionally one run), newest first. */
+    async list(campaignId: number, options: { run?: number; limit?: number } = {}) {
+      return Response.find({ campaignId, ...(options.run !== undefined ? { run: options.run } : {}) })
+        .sort({ at: -1 })
+        .limit(options.limit ?? 50)
+        .lean();
+    },
+  };
+}
+
+export type ResponseService = ReturnType<typeof createResponseService>;
