@@ -1,11 +1,20 @@
 export type CsvValue = string | number | boolean | null | undefined;
 
+/** A cell a spreadsheet would run as a formula; plain numbers such as `+4915…` or `-3` are left alone. */
+const FORMULA = /^[=+\-@\t\r]/;
+const PLAIN_NUMBER = /^[+-]?\d[\d\s.,]*$/;
+
 function field(value: CsvValue): string {
-  const text = value === null || value === undefined ? '' : String(value);
+  let text = value === null || value === undefined ? '' : String(value);
+  if (typeof value === 'string' && FORMULA.test(text) && !PLAIN_NUMBER.test(text)) text = `'${text}`;
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-/** RFC 4180: CRLF line breaks, fields with a comma, quote or line break quoted, quotes doubled. */
+/**
+ * RFC 4180: CRLF line breaks, fields with a comma, quote or line break quoted, quotes doubled. Text
+ * that a spreadsheet would evaluate (`=HYPERLINK(…)`, `@SUM(…)`) gets a leading apostrophe (OWASP's
+ * advice against CSV injection): names and messages come from strangers.
+ */
 export function toCsv(header: readonly string[], rows: Iterable<readonly CsvValue[]>): string {
   const lines = [header.map(field).join(',')];
   for (const row of rows) lines.push(row.map(field).join(','));
