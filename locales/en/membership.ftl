@@ -16,6 +16,10 @@ membership-removed = ➖ I am no longer in { $type ->
    *[left] left
 } by { $by }). Campaigns skip it from now on.
 membership-opted-out = 🚫 “{ $title }” opted out of campaigns (by { $by }). Nothing is sent there any more.
-membership-optout-done = ✅ This chat is opted out: it will receive no more campaigns from this bot. To opt back in, remove the bot and add it again.
+membership-optout-done = ✅ This chat is opted out: it will receive no more campaigns from this bot. To take campaigns again, an administrator sends /optin here.
 membership-optout-already = This chat is already opted out of campaigns.
 membership-optout-refused = Sorry, only this group's administrators can opt it out of campaigns.
+membership-opted-in = ✅ “{ $title }” takes campaigns again (by { $by }).
+membership-optin-done = ✅ This chat takes campaigns from this bot again.
+membership-optin-already = This chat already takes campaigns; /optout stops them.
+membership-optin-refused = Sorry, only this group's administrators can opt it back in to campaigns.

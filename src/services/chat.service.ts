@@ -58,6 +58,11 @@ export function createChatService({ models, logger }: ServiceDeps) {
       return repo.set(id, { optedOut: true });
     },
 
+    /** The group's administrators take campaigns back (/optin): it is an audience again. */
+    async optIn(id: number): Promise<Chat | null> {
+      return repo.set(id, { optedOut: false });
+    },
+
     /**
      * A group became a supergroup with a new id: the chat moves to the new id (the old one stays,
      * inactive, pointing at it), and campaign audiences and members follow. Safe to repeat.

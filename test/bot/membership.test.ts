@@ -127,6 +127,17 @@ describe('groups and channels the bot is added to', () => {
     expect(
       await h.services.audience.estimateReach({ ...defaultAudience('telegram'), groupIds: [-1003] }),
     ).toBe(0);
+
+    // Only its administrators can bring it back, with /optin.
+    await member.sendAndWait('/optin', /only this group's administrators can opt it back in/);
+    expect((await chatDoc(-1003))?.optedOut).toBe(true);
+    await admin.sendAndWait('/optin', /takes campaigns from this bot again/);
+    expect((await chatDoc(-1003))?.optedOut).toBe(false);
+    await h.admin.waitForReply(/“Marketing Gurus” takes campaigns again/);
+    await admin.sendAndWait('/optin', /already takes campaigns/);
+    expect(
+      await h.services.audience.estimateReach({ ...defaultAudience('telegram'), groupIds: [-1003] }),
+    ).toBe(1823);
   });
 
   it('lets an anonymous group administrator opt the group out', async () => {

@@ -176,11 +176,13 @@ export function membershipFeature(storagePrefix = 'mb:'): Composer<BotContext> {
     }
   }
 
-  async function optOut(
+  /** /optout and /optin: the chat's own administrators decide whether campaigns reach it. */
+  async function setOptOut(
     ctx: BotContext,
     chatId: number,
     type: GroupType,
     title: string,
+    optedOut: boolean,
   ): Promise<'done' | 'already'> {
     const services = ctx.deps.services;
     let known: Chat | null = null;
@@ -189,33 +191,52 @@ export function membershipFeature(storagePrefix = 'mb:'): Composer<BotContext> {
     } catch (err) {
       if (!(err instanceof NotFoundError)) throw err;
     }
-    if (known?.optedOut) return 'already';
+    if ((known?.optedOut ?? false) === optedOut) return 'already';
     if (!known) await services.chats.register({ id: chatId, type, title });
-    await services.chats.optOut(chatId);
-    await tellAdmins(ctx, 'membership-opted-out', { title, by: whoText(ctx.from) });
+    if (optedOut) await services.chats.optOut(chatId);
+    else await services.chats.optIn(chatId);
+    await tellAdmins(ctx, optedOut ? 'membership-opted-out' : 'membership-opted-in', {
+      title,
+      by: whoText(ctx.from),
+    });
     return 'done';
   }
 
-  groups.command('optout', async (ctx) => {
-    const replyTo = {
-      reply_parameters: { message_id: ctx.message.message_id, allow_sending_without_reply: true },
-    };
-    if (!(await isGroupAdmin(ctx, ctx.chat.id))) {
-      await ctx.reply(ctx.t('membership-optout-refused'), replyTo);
-      return;
-    }
-    const result = await optOut(ctx, ctx.chat.id, ctx.chat.type, ctx.chat.title);
-    await ctx.reply(
-      ctx.t(result === 'done' ? 'membership-optout-done' : 'membership-optout-already'),
-      replyTo,
-    );
-  });
+  const OPT_COMMANDS = [
+    {
+      command: 'optout',
+      optedOut: true,
+      done: 'membership-optout-done',
+      already: 'membership-optout-already',
+      refused: 'membership-optout-refused',
+    },
+    {
+      command: 'optin',
+      optedOut: false,
+      done: 'membership-optin-done',
+      already: 'membership-optin-already',
+      refused: 'membership-optin-refused',
+    },
+  ] as const;
+  for (const { command, optedOut, ...texts } of OPT_COMMANDS) {
+    groups.command(command, async (ctx) => {
+      const replyTo = {
+        reply_parameters: { message_id: ctx.message.message_id, allow_sending_without_reply: true },
+      };
+      if (!(await isGroupAdmin(ctx, ctx.chat.id))) {
+        await ctx.reply(ctx.t(texts.refused), replyTo);
+        return;
+      }
+      const result = await setOptOut(ctx, ctx.chat.id, ctx.chat.type, ctx.chat.title, optedOut);
+      await ctx.reply(ctx.t(texts[result]), replyTo);
+    });
 
-  // In a channel only its administrators can post, so the post itself proves the right.
-  composer.chatType('channel').command('optout', async (ctx) => {
-    const result = await optOut(ctx, ctx.chat.id, 'channel', ctx.chat.title);
-    await ctx.reply(ctx.t(result === 'done' ? 'membership-optout-done' : 'membership-optout-already'));
-  });
+    // In a channel only its administrators can post, so the post itself proves the right.
+    composer.chatType('channel').command(command, async (ctx) => {
+      const result = await setOptOut(ctx, ctx.chat.id, 'channel', ctx.chat.title, optedOut);
+      await ctx.reply(ctx.t(texts[result]));
+    });
+  }
 
   return composer;
 }
