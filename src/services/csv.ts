@@ -1,12 +1,15 @@
 export type CsvValue = string | number | boolean | null | undefined;
 
-/** A cell a spreadsheet would run as a formula; plain numbers such as `+4915…` or `-3` are left alone. */
+/**
+ * A cell a spreadsheet would run as a formula. Plain numbers (`+4915…`, `-3`) and Telegram usernames
+ * (`@john_doe`: no call, no operator) are left alone.
+ */
 const FORMULA = /^[=+\-@\t\r]/;
-const PLAIN_NUMBER = /^[+-]?\d[\d\s.,]*$/;
+const HARMLESS = /^(?:[+-]?\d[\d\s.,]*|@\w{1,64})$/;
 
 function field(value: CsvValue): string {
   let text = value === null || value === undefined ? '' : String(value);
-  if (typeof value === 'string' && FORMULA.test(text) && !PLAIN_NUMBER.test(text)) text = `'${text}`;
+  if (typeof value === 'string' && FORMULA.test(text) && !HARMLESS.test(text)) text = `'${text}`;
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 

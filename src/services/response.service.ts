@@ -1,3 +1,4 @@
+import type { DeliveryStatus } from '../domain/analytics.js';
 import { recipientKey } from '../domain/audience.js';
 import { type ServiceDeps, systemClock } from './deps.js';
 
@@ -31,7 +32,7 @@ export interface ResponseServiceDeps extends ServiceDeps {
 }
 
 /** Delivered outcomes a reply can answer (Telegram has no receipts, so `sent` means delivered). */
-const REACHED = ['sent', 'delivered', 'read'];
+const REACHED: DeliveryStatus[] = ['sent', 'delivered', 'read'];
 
 const isDuplicateKey = (err: unknown) => (err as { code?: number } | null)?.code === 11000;
 

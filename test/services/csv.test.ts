@@ -18,15 +18,16 @@ describe('CSV exports', () => {
     ]);
   });
 
-  it('leaves phone numbers and negative numbers as they are', () => {
+  it('leaves phone numbers, negative numbers and usernames as they are', () => {
     expect(
       toCsv(
         ['Phone', 'Chat'],
         [
           ['+4915112345678', -1001234],
           ['-3', 0],
+          ['@john_doe', 1],
         ],
       ),
-    ).toBe('Phone,Chat\r\n+4915112345678,-1001234\r\n-3,0\r\n');
+    ).toBe('Phone,Chat\r\n+4915112345678,-1001234\r\n-3,0\r\n@john_doe,1\r\n');
   });
 });
