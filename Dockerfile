@@ -12,7 +12,7 @@ RUN npm run build && npm prune --omit=dev
 FROM node:20-bookworm-slim
 # Debian's Chromium for the whatsapp role (whatsapp-web.js drives it through puppeteer).
 RUN apt-get update \
-  && apt-get install -y --no-install-recommends chromium fonts-noto-color-emoji ca-certificates tini \
+  && apt-get install -y --no-install-recommends chromium fonts-dejavu-core fonts-noto-color-emoji ca-certificates tini \
   && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 ENV NODE_ENV=production CHROME_PATH=/usr/bin/chromium HTTP_HOST=0.0.0.0 DATA_DIR=/data
