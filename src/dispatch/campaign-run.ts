@@ -30,7 +30,7 @@ import {
   type ProgressReporter,
   type RunEnd,
 } from './progress.js';
-import { createRenderer } from './render.js';
+import { createRenderer, linkTrackingFor } from './render.js';
 import { type Clock, sleep, type Translate } from './types.js';
 
 /*
@@ -72,6 +72,9 @@ export interface RunDeps {
     | 'TELEGRAM_GLOBAL_RATE'
     | 'TELEGRAM_PAID_RATE'
     | 'DEFAULT_LANGUAGE'
+    | 'PUBLIC_URL'
+    | 'BOT_TOKEN'
+    | 'CLICK_SECRET'
   >;
   tuning: RunTuning;
 }
@@ -169,7 +172,7 @@ export class CampaignRun {
       inlineKeyboard: !!this.settings.inlineKeyboard,
       paidBroadcast: !!this.settings.paidBroadcast,
     };
-    this.render = createRenderer(campaign.message);
+    this.render = createRenderer(campaign.message, linkTrackingFor(deps.config, campaign));
     this.done = this.execute();
   }
 
@@ -453,7 +456,11 @@ export class CampaignRun {
       attempts++;
       const started = performance.now();
       try {
-        const { messageId } = await messenger.send(chatId, this.render(item.name), this.sendOptions);
+        const { messageId } = await messenger.send(
+          chatId,
+          this.render(item.name, { run: this.c.run, recipient: item.recipient }),
+          this.sendOptions,
+        );
         metrics.latency.observe((performance.now() - started) / 1000);
         if (this.settings.pin && item.canPin !== false) await this.pin(chatId, messageId);
         this.complete(this.result(item, chatId, attempts, 'sent', { messageId }));

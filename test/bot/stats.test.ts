@@ -121,6 +121,7 @@ describe('/stats, /templates, /whatsapp and the home buttons', () => {
     expect(stats.text).toContain('Chat not found: 1');
     expect(stats.text).not.toContain('Read:');
     expect(stats.text).toMatch(/Telegram does not tell bots how many people viewed or shared a message/);
+    expect(stats.text).toContain('Click tracking: off, because PUBLIC_URL is not set');
   });
 
   it('offers recent campaigns without an id and answers an unknown or malformed id specifically', async () => {
@@ -163,7 +164,7 @@ describe('/stats, /templates, /whatsapp and the home buttons', () => {
     await h.admin.sendAndWait('/cancel', /Campaign creation cancelled/);
   });
 
-  it('opens every screen from the home buttons, and says WhatsApp is not connected yet', async () => {
+  it('opens every screen from the home buttons, and says no WhatsApp sender is running yet', async () => {
     const cases: [string, RegExp][] = [
       ['📋 Campaigns', /which platform/],
       ['📊 Stats', /Which campaign\?/],
@@ -171,7 +172,7 @@ describe('/stats, /templates, /whatsapp and the home buttons', () => {
       ['📇 Contacts', /WhatsApp contacts: 1 in total/],
       ['🧩 Templates', /Message templates/],
       ['⚙️ Settings', /⚙️ Settings/],
-      ['🟢 WhatsApp', /WhatsApp connection is not available in this version yet/],
+      ['🟢 WhatsApp', /no whatsapp role has reported yet/],
     ];
     for (const [button, reply] of cases) {
       const home = await h.admin.sendAndWait('/start', /Welcome/);
@@ -179,6 +180,6 @@ describe('/stats, /templates, /whatsapp and the home buttons', () => {
       // The home menu stays as it was: the screen is a new message.
       expect(h.admin.buttons(home.message_id).flat()).toContain(button);
     }
-    await h.admin.sendAndWait('/whatsapp', /not available in this version yet/);
+    await h.admin.sendAndWait('/whatsapp', /no whatsapp role has reported yet/);
   });
 });

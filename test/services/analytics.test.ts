@@ -64,6 +64,59 @@ describe('campaign analytics', () => {
     expect(stats.failureReasons.unknown).toBe(1);
   });
 
+  it('reports each run of a recurring campaign and all runs together from one aggregation', async () => {
+    await h.models.Campaign.updateOne(
+      { _id: 1 },
+      {
+        $set: {
+          runs: [
+            {
+              run: 1,
+              startedAt: new Date('2026-06-01T09:00:00Z'),
+              total: 156,
+              sent: 156,
+              failed: 2,
+              unknown: 0,
+            },
+          ],
+        },
+      },
+    );
+    const report = await s.analytics.campaignReport(1);
+    expect(report.runs.map((r) => [r.run, r.stats.sent, r.stats.failed, r.stats.pending])).toEqual([
+      [1, 156, 2, 0],
+      [2, 1, 1, 3],
+    ]);
+    expect(report.runs[0]?.startedAt?.toISOString()).toBe('2026-06-01T09:00:00.000Z');
+    expect(report.total).toMatchObject({ total: 160, sent: 157, clicked: 45 });
+    expect(report.totalClicks).toBe(45);
+  });
+
+  it('sums every campaign over a period and ranks them by click-through', async () => {
+    const overview = await s.analytics.overview();
+    expect(overview).toMatchObject({ campaigns: 2, sent: 167, clicked: 45 });
+    expect(overview.top.map((c) => [c.id, c.clickThroughRate])).toEqual([
+      [1, 28.7],
+      [2, 0],
+    ]);
+    // No delivery has a send time in this harness's data, so a dated period is empty.
+    expect((await s.analytics.overview({ days: 7 })).sent).toBe(0);
+  });
+
+  it('exports one CSV row per delivery, with formula-like cells defused', async () => {
+    await h.models.Delivery.updateOne({ campaignId: 2, seq: 165 }, { $set: { name: '=HYPERLINK("x")' } });
+    const { csv, rows } = await s.analytics.deliveriesCsv(2, 'Europe/Berlin');
+    const lines = csv.trimEnd().split('\r\n');
+    expect(rows).toBe(10);
+    expect(lines).toHaveLength(11);
+    expect(lines[0]).toBe(
+      'run,recipient,name,status,reason,attempts,sentAt,deliveredAt,readAt,failedAt,clickedAt,clicks,respondedAt,convertedAt',
+    );
+    expect(csv).toContain(`"'=HYPERLINK(""x"")"`);
+    // Phone numbers stay numbers (toCsv defuses formulas only).
+    expect(lines[1]).toBe('1,+1202555160,,sent,,0,,,,,,0,,');
+  });
+
   it('counts a sent Telegram message as delivered and refuses an unknown campaign', async () => {
     expect(await s.analytics.campaignStats(2)).toMatchObject({ sent: 10, delivered: 10 });
     await expect(s.analytics.campaignStats(99)).rejects.toBeInstanceOf(NotFoundError);

@@ -1,0 +1,166 @@
+import type { Config } from '../config.js';
+import { createCampaignRepository } from '../db/campaign.repository.js';
+import { createTrackingRepository } from '../db/tracking.repository.js';
+import type { Message } from '../domain/campaign.js';
+import { CampaignNotEditableError, NotFoundError } from '../domain/errors.js';
+import { fillPlaceholders, parseFormatting } from '../domain/message.js';
+import {
+  goalToken,
+  InvalidGoalUrlError,
+  listLinks,
+  readClickToken,
+  readGoalToken,
+  resolveLink,
+  trackingSecret,
+  withGoalParam,
+} from '../domain/tracking.js';
+import type { ServiceDeps } from './deps.js';
+import { systemClock } from './deps.js';
+
+export type TrackingConfig = Pick<Config, 'BOT_TOKEN'> & Partial<Pick<Config, 'PUBLIC_URL' | 'CLICK_SECRET'>>;
+
+/** Per-campaign tracking settings, stored with the platform settings (an open object). */
+export interface TrackingSettings {
+  /** false turns click tracking off for the campaign; unset means on (when PUBLIC_URL is set) */
+  trackClicks?: boolean;
+  /** the page that means "converted"; `/g/<token>` records the conversion and redirects there */
+  goalUrl?: string;
+}
+
+export type TrackingState = 'on' | 'off_campaign' | 'off_no_public_url';
+
+export type ClickOutcome =
+  | { kind: 'redirect'; location: string; record(): Promise<boolean> }
+  | { kind: 'invalid' }
+  | { kind: 'gone' };
+
+export type GoalOutcome = { kind: 'recorded'; first: boolean; location?: string } | { kind: 'invalid' };
+
+/** The links of a message exactly as the dispatcher numbers them (campaign-wide placeholders filled). */
+export function messageLinks(message: Message & { placeholders?: Record<string, string> | null }): string[] {
+  const fixed: Record<string, string> = {};
+  for (const [k, v] of Object.entries(message.placeholders ?? {})) if (typeof v === 'string') fixed[k] = v;
+  const text = Object.keys(fixed).length > 0 ? fillPlaceholders(message.text, fixed) : message.text;
+  const parsed = parseFormatting(text);
+  return listLinks({ ...parsed, ...(message.buttons ? { buttons: message.buttons } : {}) });
+}
+
+/** An http(s) URL as typed by an admin, or an InvalidGoalUrlError. */
+export function normalizeGoalUrl(input: string): string {
+  const text = input.trim();
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new InvalidGoalUrlError(text);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new InvalidGoalUrlError(text);
+  return url.toString();
+}
+
+export function trackingSettings(settings: object): TrackingSettings {
+  const s = settings as TrackingSettings;
+  return {
+    ...(typeof s.trackClicks === 'boolean' ? { trackClicks: s.trackClicks } : {}),
+    ...(typeof s.goalUrl === 'string' && s.goalUrl ? { goalUrl: s.goalUrl } : {}),
+  };
+}
+
+/** Clicks on tracked links and conversions; used by the http role (`/c/…`, `/g/…`) and the card. */
+export function createTrackingService(deps: ServiceDeps & { config: TrackingConfig }) {
+  const { models, logger, config } = deps;
+  const clock = deps.clock ?? systemClock;
+  const secret = trackingSecret(config.BOT_TOKEN, config.CLICK_SECRET);
+  const campaigns = createCampaignRepository(models);
+  const repo = createTrackingRepository(models);
+  const log = logger.child({ service: 'tracking' });
+  /**
+   * One recipient's clicks are written one after another in this process, so that the `$inc` of
+   * repeated clicks is exact on FerretDB too (its updates are not atomic); across several http
+   * processes a repeat may still be lost, the once-per-recipient click never.
+   */
+  const queues = new Map<string, Promise<unknown>>();
+  function inOrder<T>(key: string, work: () => Promise<T>): Promise<T> {
+    const previous = queues.get(key) ?? Promise.resolve();
+    const next = previous.then(work, work);
+    const settled = next.catch(() => undefined);
+    queues.set(key, settled);
+    void settled.then(() => {
+      if (queues.get(key) === settled) queues.delete(key);
+    });
+    return next;
+  }
+
+  /** A setting was not written: the campaign is missing, or it is being sent right now. */
+  async function whyNot(id: number): Promise<never> {
+    const c = await campaigns.get(id);
+    if (!c) throw new NotFoundError('campaign', id);
+    throw new CampaignNotEditableError(c.status);
+  }
+
+  return {
+    /** Whether a campaign's links are rewritten, and if not, why. */
+    state(settings: object): TrackingState {
+      if (!config.PUBLIC_URL) return 'off_no_public_url';
+      return trackingSettings(settings).trackClicks === false ? 'off_campaign' : 'on';
+    },
+
+    /**
+     * Resolves a click token to its destination at once; `record()` stores the click and resolves
+     * to true for the recipient's first one (the http route redirects first, then records).
+     */
+    async click(token: string): Promise<ClickOutcome> {
+      const ref = readClickToken(secret, token);
+      if (!ref) return { kind: 'invalid' };
+      const campaign = await campaigns.get(ref.campaignId);
+      if (!campaign) return { kind: 'gone' };
+      const url = resolveLink(messageLinks(campaign.message), ref);
+      if (!url) return { kind: 'gone' };
+      const { goalUrl } = trackingSettings(campaign.settings);
+      const location = goalUrl
+        ? withGoalParam(
+            url,
+            goalToken(secret, { campaignId: ref.campaignId, run: ref.run, recipient: ref.recipient }),
+          )
+        : url;
+      const record = () =>
+        inOrder(`${ref.campaignId}:${ref.run}:${ref.recipient}`, () => repo.click(ref, clock())).catch(
+          (err: unknown) => {
+            log.error({ err: String(err), campaignId: ref.campaignId }, 'recording a click failed');
+            return false;
+          },
+        );
+      return { kind: 'redirect', location, record };
+    },
+
+    /** A conversion, from the goal redirect (`GET /g/<token>`) or the webhook (`POST /g`). */
+    async goal(token: string, source: 'goal_url' | 'webhook'): Promise<GoalOutcome> {
+      const ref = readGoalToken(secret, token);
+      if (!ref) return { kind: 'invalid' };
+      const campaign = await campaigns.get(ref.campaignId);
+      if (!campaign) return { kind: 'invalid' };
+      const first = await repo.convert(ref, clock(), source);
+      const { goalUrl } = trackingSettings(campaign.settings);
+      return { kind: 'recorded', first, ...(goalUrl ? { location: goalUrl } : {}) };
+    },
+
+    /** Turns click tracking on or off for the campaign's next sends. */
+    async setTrackClicks(id: number, on: boolean): Promise<void> {
+      if (!(await repo.setCampaignSetting(id, 'trackClicks', on))) await whyNot(id);
+    },
+
+    /** Sets the goal page (an http(s) URL) or removes it with null. */
+    async setGoalUrl(id: number, url: string | null): Promise<string | null> {
+      const value = url === null ? undefined : normalizeGoalUrl(url);
+      if (!(await repo.setCampaignSetting(id, 'goalUrl', value))) await whyNot(id);
+      return value ?? null;
+    },
+
+    /** A goal token for a recipient (tests and integrations that report conversions themselves). */
+    goalToken(ref: { campaignId: number; run: number; recipient: string }): string {
+      return goalToken(secret, ref);
+    },
+  };
+}
+
+export type TrackingService = ReturnType<typeof createTrackingService>;
