@@ -4,6 +4,7 @@ admin-home =
     /newcampaign: create a campaign
     /campaigns: list, edit, duplicate, send
     /stats: analytics
+    /training: automatic replies to campaign responses
     /groups: groups and channels
     /contacts: WhatsApp contacts
     /templates: message templates

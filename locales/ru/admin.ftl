@@ -4,6 +4,7 @@ admin-home =
     /newcampaign: создать кампанию
     /campaigns: список, правка, копия, отправка
     /stats: аналитика
+    /training: автоответы на отклики по кампаниям
     /groups: группы и каналы
     /contacts: контакты WhatsApp
     /templates: шаблоны сообщений

@@ -7,6 +7,7 @@ const ADMIN_COMMANDS = [
   'newcampaign',
   'campaigns',
   'stats',
+  'training',
   'groups',
   'contacts',
   'templates',

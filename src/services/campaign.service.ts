@@ -34,6 +34,7 @@ import {
   parseLocalTime,
   validateRecurrence,
 } from '../domain/schedule.js';
+import { assertTrainingApplies } from '../domain/training.js';
 import type { AdminService } from './admin.service.js';
 import type { AudienceService } from './audience.service.js';
 import { type ServiceDeps, systemClock } from './deps.js';
@@ -336,6 +337,7 @@ export function createCampaignService(
     async setTraining(id: number, training: TrainingStatus, adminId: number): Promise<Campaign> {
       const c = await get(id);
       assertFeatureAvailable('training', c.platform);
+      assertTrainingApplies(c.platform, c.audience);
       return repo.patch(id, { training, updatedBy: adminId });
     },
   };

@@ -56,7 +56,7 @@ describe('bulk actions', () => {
     expect(archive.refused.map((r) => [r.id, r.code])).toEqual([[4, 'illegal-transition']]);
   });
 
-  it('duplicates the selection into new drafts and updates training on WhatsApp ones only', async () => {
+  it('duplicates the selection into new drafts; bulk training trains from intents and says why not', async () => {
     const copies = await s.bulk.duplicate([3, 4], OWNER);
     expect(copies.refused).toEqual([]);
     const newIds = copies.done.map((d) => d.result);
@@ -68,17 +68,18 @@ describe('bulk actions', () => {
     ]);
 
     const telegram = await s.campaigns.create({ name: 'TG', platform: 'telegram', adminId: OWNER });
+    // "Trained" really trains (see test/services/training.service.test.ts): copies have no intents yet.
     const training = await s.bulk.setTraining([8, telegram.id, 9], 'trained', OWNER);
-    expect(training.done).toEqual([
-      { id: 8, result: 'trained' },
-      { id: 9, result: 'trained' },
-    ]);
+    expect(training.done).toEqual([]);
     expect(training.refused).toEqual([
-      {
-        id: telegram.id,
-        code: 'feature-not-available',
-        params: { feature: 'training', platform: 'telegram' },
-      },
+      { id: 8, code: 'training-too-few-intents', params: { count: 0, min: 2 } },
+      { id: telegram.id, code: 'training-groups-only', params: {} },
+      { id: 9, code: 'training-too-few-intents', params: { count: 0, min: 2 } },
+    ]);
+    const reset = await s.bulk.setTraining([8, 9], 'not_trained', OWNER);
+    expect(reset.done).toEqual([
+      { id: 8, result: 'not_trained' },
+      { id: 9, result: 'not_trained' },
     ]);
   });
 });

@@ -206,7 +206,7 @@ describe('campaign use cases', () => {
     await expect(s.campaigns.remove(published.id, OWNER)).rejects.toBeInstanceOf(IllegalTransitionError);
   });
 
-  it('features and trains WhatsApp campaigns only', async () => {
+  it('features WhatsApp campaigns only; trains WhatsApp and Telegram private-chat ones, not groups-only', async () => {
     const wa = await s.campaigns.create({ name: 'Star', platform: 'whatsapp', adminId: OWNER });
     expect((await s.campaigns.setFeatured(wa.id, true, OWNER)).featured).toBe(true);
     expect((await s.campaigns.setTraining(wa.id, 'trained', OWNER)).training).toBe('trained');
@@ -214,9 +214,9 @@ describe('campaign use cases', () => {
     const refused = s.campaigns.setFeatured(tg.id, true, OWNER);
     await expect(refused).rejects.toBeInstanceOf(FeatureNotAvailableError);
     await expect(refused).rejects.toMatchObject({ params: { feature: 'feature', platform: 'telegram' } });
-    await expect(s.campaigns.setTraining(tg.id, 'trained', OWNER)).rejects.toBeInstanceOf(
-      FeatureNotAvailableError,
-    );
+    await expect(s.campaigns.setTraining(tg.id, 'trained', OWNER)).rejects.toMatchObject({
+      code: 'training-groups-only',
+    });
   });
 
   it('pauses, resumes and cancels a running send through the transition table', async () => {

@@ -51,9 +51,9 @@ export async function startBotHarness(env: Record<string, string> = {}): Promise
     ...env,
   });
   const models = await createModels(db.conn);
-  const services = createServices({ models, logger: testLogger, config });
-  await services.templates.ensureBuiltIn();
   const redis = createTestRedis();
+  const services = createServices({ models, logger: testLogger, config, redis });
+  await services.templates.ensureBuiltIn();
   const messenger = createTelegramMessenger(new Api(config.BOT_TOKEN, { apiRoot: emulator.apiRoot }));
   const testSender = createTestSender({ models, messenger, logger: testLogger });
   const bot = createBot(

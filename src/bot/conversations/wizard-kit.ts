@@ -89,6 +89,11 @@ export class Wizard {
     /** the latest update's context: its `t` follows the admin's language */
     public ctx: WizardContext,
     readonly chatId: number,
+    /** what Cancel says and what a stray command is told (other wizards than /newcampaign) */
+    private readonly texts: { cancelled: string; busy: string } = {
+      cancelled: 'wizard-cancelled',
+      busy: 'wizard-busy',
+    },
   ) {}
 
   t(key: string, params?: Params): string {
@@ -173,7 +178,7 @@ export class Wizard {
       if (query) {
         const data = query.data ?? '';
         if (!data.startsWith(PREFIX)) {
-          await ctx.answerCallbackQuery({ text: this.t('wizard-busy'), show_alert: true });
+          await ctx.answerCallbackQuery({ text: this.t(this.texts.busy), show_alert: true });
           continue;
         }
         const inner = data.slice(PREFIX.length);
@@ -194,7 +199,8 @@ export class Wizard {
       const msg = message!;
       if (msg.text?.startsWith('/')) {
         const command = msg.text.split(/[\s@]/)[0] ?? '';
-        await ctx.reply(this.t(command === '/newcampaign' ? 'wizard-already-running' : 'wizard-busy'));
+        const again = command === '/newcampaign' && this.texts.busy === 'wizard-busy';
+        await ctx.reply(this.t(again ? 'wizard-already-running' : this.texts.busy));
         continue;
       }
       if (msg.text !== undefined) return { kind: 'text', text: msg.text };
@@ -206,7 +212,7 @@ export class Wizard {
 
   /** Leaves the wizard; nothing was written before the final Save/Schedule/Send, so nothing stays. */
   async cancel(): Promise<never> {
-    await this.say(this.t('wizard-cancelled'));
+    await this.say(this.t(this.texts.cancelled));
     return this.conversation.halt();
   }
 }

@@ -8,6 +8,7 @@ import {
   type NewCampaignArgs,
   wizardContext,
 } from '../conversations/new-campaign.js';
+import { TRAINING } from '../conversations/training.js';
 import type { WizardContext } from '../conversations/wizard-kit.js';
 import { canChange, isAdmin } from '../filters.js';
 
@@ -43,8 +44,9 @@ export function newCampaignFeature(deps: WizardDeps): Composer<BotContext> {
       await ctx.reply(ctx.t('wizard-nothing-to-cancel'));
       return;
     }
+    const training = (ctx.conversation.active()[TRAINING] ?? 0) > 0;
     await ctx.conversation.exitAll();
-    await ctx.reply(ctx.t('wizard-cancelled'));
+    await ctx.reply(ctx.t(training ? 'training-closed' : 'wizard-cancelled'));
   });
 
   feature.use(

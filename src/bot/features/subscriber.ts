@@ -1,6 +1,7 @@
 import { Composer } from 'grammy';
 import type { BotContext } from '../context.js';
 import { isAdmin } from '../filters.js';
+import { subscriberReply } from './training.js';
 
 /** The subscriber side: anyone who is not an admin, in a private chat. */
 export function subscriberFeature(): Composer<BotContext> {
@@ -20,6 +21,9 @@ export function subscriberFeature(): Composer<BotContext> {
   });
 
   feature.command('help', (ctx) => ctx.reply(ctx.t('subscriber-help')));
+
+  // Anything else they write may answer a campaign: recorded, and auto-answered when it is trained.
+  feature.on('message:text', subscriberReply);
 
   return composer;
 }
