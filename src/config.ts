@@ -91,6 +91,8 @@ const schema = z.object({
   HTTP_HOST: z.string().default('127.0.0.1'),
   HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   PUBLIC_URL: z.url({ error: 'expected the public https URL of the http role' }).optional(),
+  /** signs click and goal tokens; derived from BOT_TOKEN when unset (set it to keep links valid across token changes) */
+  CLICK_SECRET: z.string().min(16, 'expected at least 16 characters').optional(),
   TELEGRAM_GLOBAL_RATE: positiveNumber(30),
   TELEGRAM_PRIVATE_CHAT_RATE: positiveNumber(1),
   TELEGRAM_GROUP_RATE_PER_MINUTE: positiveNumber(20),

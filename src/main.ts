@@ -3,6 +3,7 @@ import { Api, webhookCallback } from 'grammy';
 import { registerCommands } from './bot/commands.js';
 import { createBot, createBotI18n } from './bot/create-bot.js';
 import { translator } from './bot/i18n.js';
+import { createTrainingRouter } from './bot/training-router.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
 import { createModels } from './db/models.js';
 import { connectMongo } from './db/mongo.js';
@@ -11,9 +12,11 @@ import { createDispatcher } from './dispatch/dispatcher.js';
 import { createTelegramMessenger } from './dispatch/messengers/telegram.messenger.js';
 import { MetricsRegistry } from './dispatch/metrics.js';
 import { type Handler, startHttpServer } from './http/server.js';
+import { trackingRoutes } from './http/tracking.routes.js';
 import { createLogger, type Logger, scrubToken } from './logger.js';
 import { createServices } from './services/index.js';
 import { createTestSender } from './services/send-test.js';
+import { createWhatsAppRole } from './whatsapp/role.js';
 
 type Stop = () => Promise<unknown> | unknown;
 
@@ -45,17 +48,13 @@ async function main(): Promise<void> {
 }
 
 async function startRoles(config: Config, logger: Logger, stops: { name: string; stop: Stop }[]) {
-  if (config.ROLES.includes('whatsapp')) {
-    throw new Error('the whatsapp role is not part of this release yet; remove it from ROLES');
-  }
-
   const mongo = await connectMongo(config.MONGODB_URI, logger);
   stops.push({ name: 'mongodb', stop: () => mongo.close() });
   const redis = await connectRedis(config.REDIS_URL, logger);
   stops.push({ name: 'redis', stop: () => redis.quit() });
 
   const models = await createModels(mongo);
-  const services = createServices({ models, logger, config });
+  const services = createServices({ models, logger, config, redis });
   await services.templates.ensureBuiltIn();
 
   const routes: Record<string, Handler> = {};
@@ -68,6 +67,8 @@ async function startRoles(config: Config, logger: Logger, stops: { name: string;
   const deps = { config, services, logger, redis, testSender };
   const i18n = createBotI18n(deps);
   const translate = translator(i18n, config.DEFAULT_LANGUAGE);
+  // Replies the trained model cannot answer go to the admins, from whichever role received them.
+  services.training.useRouter(createTrainingRouter({ api: sendApi, translate, services, logger }));
 
   if (wantsBot) {
     const bot = createBot(deps, { i18n });
@@ -97,7 +98,29 @@ async function startRoles(config: Config, logger: Logger, stops: { name: string;
     stops.push({ name: 'dispatcher', stop: () => dispatcher.stop() });
   }
 
+  if (config.ROLES.includes('whatsapp')) {
+    // One whatsapp-web.js client (one browser) per process; state and commands go through Redis.
+    const whatsapp = createWhatsAppRole({
+      config,
+      logger,
+      models,
+      services,
+      redis,
+      api: sendApi,
+      translate,
+      // Training: auto-replies to contacts' replies, and the admins' answers to routed ones.
+      onReply: (reply, recorded) => services.training.autoReply(reply, recorded),
+      outbox: {
+        next: () => services.training.nextWhatsAppAnswer(),
+        sent: (id, ok) => services.training.answerSent(id, ok),
+      },
+    });
+    await whatsapp.start();
+    stops.push({ name: 'whatsapp', stop: () => whatsapp.stop() });
+  }
+
   if (config.ROLES.includes('http')) {
+    Object.assign(routes, trackingRoutes(services.tracking, logger));
     const http = await startHttpServer({
       host: config.HTTP_HOST,
       port: config.HTTP_PORT,

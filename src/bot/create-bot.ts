@@ -18,6 +18,7 @@ import { settingsFeature } from './features/settings.js';
 import { statsFeature } from './features/stats.js';
 import { subscriberFeature } from './features/subscriber.js';
 import { templatesFeature } from './features/templates.js';
+import { trainingFeature } from './features/training.js';
 import { unhandledFeature } from './features/unhandled.js';
 import { whatsappFeature } from './features/whatsapp.js';
 import { createI18n } from './i18n.js';
@@ -78,16 +79,17 @@ export function createBot(deps: BotDeps, options: CreateBotOptions = {}): Bot<Bo
   bot.use(
     newCampaignFeature({ ...deps, ...(deps.testSender ? { sendTest: deps.testSender.sendTest } : {}) }),
   );
+  bot.use(trainingFeature(deps, options.storagePrefix));
   bot.use(adminHomeFeature());
   bot.use(subscriberFeature());
   bot.use(campaignsFeature(options.storagePrefix));
-  bot.use(statsFeature());
+  bot.use(statsFeature(options.storagePrefix));
   bot.use(templatesFeature());
   bot.use(groupsFeature(options.storagePrefix));
   bot.use(contactsFeature(options.storagePrefix));
   bot.use(membershipFeature(options.storagePrefix));
   bot.use(settingsFeature(options.storagePrefix));
-  bot.use(whatsappFeature());
+  bot.use(whatsappFeature(options.storagePrefix));
   bot.use(unhandledFeature());
 
   bot.catch((err) => {

@@ -45,6 +45,8 @@ export interface DispatchRecipient {
   name?: string;
   /** false when we know the bot may not pin there */
   canPin?: boolean;
+  /** E.164, for a WhatsApp contact (chatId is 0 then) */
+  phone?: string;
 }
 
 /** A recipient of the current run, with its position and the pass that sends it. */
@@ -119,7 +121,10 @@ export interface DeliveryResult {
   reason?: FailureReason;
   error?: string;
   attempts: number;
-  messageId?: number;
+  /** Telegram's message id, or WhatsApp's serialized message id */
+  messageId?: number | string;
+  /** WhatsApp: the 1-based batch (broadcast list) it was sent in */
+  batch?: number;
   /** the chat it finally went to (differs after a group migration) */
   chatId: number;
   owner: string;
@@ -155,6 +160,7 @@ interface PageDoc {
     kind: ChatKind;
     name?: string;
     canPin?: boolean;
+    phone?: string;
   }[];
 }
 
@@ -176,6 +182,7 @@ interface ClaimDoc {
   chatId: number;
   kind: ChatKind;
   name?: string;
+  phone?: string;
   owner: string;
   at: Date;
 }
@@ -236,6 +243,7 @@ function deliveryFields(r: DeliveryResult) {
     ...(r.error ? { error: r.error.slice(0, 500) } : {}),
     attempts: r.attempts,
     ...(r.messageId !== undefined ? { messageId: String(r.messageId) } : {}),
+    ...(r.batch !== undefined ? { batch: r.batch } : {}),
     chatId: r.chatId,
     owner: r.owner,
     sendingAt: r.sendingAt,
@@ -280,8 +288,9 @@ export function createDispatchRepository(models: Models) {
         run,
         recipient: r.item.recipient,
         seq: r.item.seq,
-        platform: 'telegram',
-        chatKind: r.item.kind,
+        ...(r.item.phone
+          ? { platform: 'whatsapp', phone: r.item.phone }
+          : { platform: 'telegram', chatKind: r.item.kind }),
         ...(r.item.name ? { name: r.item.name } : {}),
         clicks: 0,
         createdAt: r.at,
@@ -325,11 +334,17 @@ export function createDispatchRepository(models: Models) {
      * can both "win" it (measured: every round of 8 concurrent claims had several winners); the
      * epoch is therefore confirmed by inserting `<campaign>:<epoch>` into dispatch_leases, unique
      * by _id. Only that insert's winner proceeds; the loser leaves without another write.
+     * Each platform has its own sender (the Telegram dispatcher, the WhatsApp role).
      */
-    async claimDue(owner: string, now: Date, leaseMs: number): Promise<DispatchCampaign | null> {
+    async claimDue(
+      owner: string,
+      now: Date,
+      leaseMs: number,
+      platform: Platform = 'telegram',
+    ): Promise<DispatchCampaign | null> {
       const doc = await Campaign.findOneAndUpdate(
         {
-          platform: 'telegram',
+          platform,
           $or: [
             { status: 'scheduled', 'schedule.at': { $lte: now } },
             { status: SENDING, $or: [{ 'lease.expiresAt': { $lt: now } }, { 'lease.expiresAt': null }] },
@@ -466,7 +481,11 @@ export function createDispatchRepository(models: Models) {
       for await (const chunk of source.recipients(c)) {
         for (const r of Array.isArray(chunk) ? chunk : [chunk]) {
           items.push({
-            recipient: recipientKey('telegram', r.chatId),
+            recipient:
+              c.platform === 'whatsapp' && r.phone
+                ? recipientKey('whatsapp', r.phone)
+                : recipientKey('telegram', r.chatId),
+            ...(r.phone ? { phone: r.phone } : {}),
             seq: seq++,
             chatId: r.chatId,
             kind: r.kind,
@@ -516,6 +535,7 @@ export function createDispatchRepository(models: Models) {
         chatId: i.chatId,
         kind: i.kind,
         ...(i.name ? { name: i.name } : {}),
+        ...(i.phone ? { phone: i.phone } : {}),
         owner,
         at: now,
       }));
@@ -571,6 +591,7 @@ export function createDispatchRepository(models: Models) {
           chatId: cl.chatId,
           kind: cl.kind,
           ...(cl.name ? { name: cl.name } : {}),
+          ...(cl.phone ? { phone: cl.phone } : {}),
         },
         status: 'unknown',
         attempts: 1,
@@ -621,6 +642,7 @@ export function createDispatchRepository(models: Models) {
           chatId: d.chatId as number,
           kind: (d.chatKind as ChatKind | undefined) ?? ((d.chatId as number) > 0 ? 'private' : 'group'),
           ...(d.name ? { name: d.name as string } : {}),
+          ...(d.phone ? { phone: d.phone as string } : {}),
         }),
       );
     },

@@ -13,6 +13,12 @@ import {
 } from './misc.model.js';
 import { firstResponseSchema, type ResponseDoc, responseSchema } from './response.model.js';
 import { type SubscriberDoc, subscriberSchema } from './subscriber.model.js';
+import {
+  type TrainingDoc,
+  type TrainingInboxDoc,
+  trainingInboxSchema,
+  trainingSchema,
+} from './training.model.js';
 
 export interface Models {
   Campaign: Model<CampaignDoc>;
@@ -26,6 +32,8 @@ export interface Models {
   Setting: Model<{ _id: string; value: unknown }>;
   Response: Model<ResponseDoc>;
   FirstResponse: Model<{ _id: unknown; at: Date }>;
+  Training: Model<TrainingDoc>;
+  TrainingInbox: Model<TrainingInboxDoc>;
 }
 
 /** Registers every model on one connection (no global mongoose models) and builds their indexes. */
@@ -42,6 +50,8 @@ export async function createModels(conn: Connection): Promise<Models> {
     Setting: conn.model<{ _id: string; value: unknown }>('Setting', settingSchema),
     Response: conn.model<ResponseDoc>('Response', responseSchema),
     FirstResponse: conn.model<{ _id: unknown; at: Date }>('FirstResponse', firstResponseSchema),
+    Training: conn.model<TrainingDoc>('Training', trainingSchema),
+    TrainingInbox: conn.model<TrainingInboxDoc>('TrainingInbox', trainingInboxSchema),
   };
   await Promise.all(Object.values(models).map((m: Model<unknown>) => m.init()));
   return models;

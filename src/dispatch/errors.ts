@@ -98,3 +98,22 @@ export function toSendError(err: unknown): SendError {
 export function isRecipientFailure(reason: FailureReason): boolean {
   return reason === 'blocked' || reason === 'chat_not_found';
 }
+
+/** WhatsApp: the number is not on WhatsApp (getNumberId found nothing). */
+export class InvalidNumberError extends SendError {
+  readonly reason = 'invalid_number';
+}
+
+/**
+ * WhatsApp: the client is not connected (disconnected, logged out, browser gone) or did not answer
+ * in time. The run pauses; a send that was under way may or may not have left (outcome unknown).
+ */
+export class WhatsAppUnavailableError extends SendError {
+  readonly reason = 'network';
+  constructor(
+    readonly cause_: 'disconnected' | 'timeout',
+    message: string,
+  ) {
+    super(message);
+  }
+}

@@ -88,6 +88,9 @@ export interface WhatsAppSettings {
   maxPerMinute: number;
   batchDelaySeconds: number;
   linkPreview: boolean;
+  /** click tracking (unset: on when PUBLIC_URL is set) and the conversion goal page */
+  trackClicks?: boolean;
+  goalUrl?: string;
 }
 
 export interface TelegramSettings {
@@ -97,6 +100,9 @@ export interface TelegramSettings {
   inlineKeyboard: boolean;
   botInteractions: boolean;
   paidBroadcast: boolean;
+  /** click tracking (unset: on when PUBLIC_URL is set) and the conversion goal page */
+  trackClicks?: boolean;
+  goalUrl?: string;
 }
 
 export type PlatformSettings = WhatsAppSettings | TelegramSettings;
@@ -173,7 +179,8 @@ export type PlatformFeature =
 
 const FEATURE_PLATFORMS: Readonly<Record<PlatformFeature, readonly Platform[]>> = {
   feature: ['whatsapp'],
-  training: ['whatsapp'],
+  // Telegram: replies come from private chats only (see trainingApplies in domain/training.ts).
+  training: ['whatsapp', 'telegram'],
   broadcast_lists: ['whatsapp'],
   buttons: ['telegram'],
   pin: ['telegram'],

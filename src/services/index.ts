@@ -1,3 +1,4 @@
+import type { Redis } from 'ioredis';
 import type { Models } from '../db/models.js';
 import type { Logger } from '../logger.js';
 import { createAdminService } from './admin.service.js';
@@ -13,6 +14,9 @@ import { createResponseService } from './response.service.js';
 import { createSettingService } from './setting.service.js';
 import { createSubscriberService } from './subscriber.service.js';
 import { createTemplateService } from './template.service.js';
+import { createTrackingService, type TrackingConfig } from './tracking.service.js';
+import { createTrainingService } from './training.service.js';
+import { createWhatsAppService } from './whatsapp.service.js';
 
 export type { Campaign, CampaignSort } from '../db/campaign.repository.js';
 export type { Chat } from '../db/chat.repository.js';
@@ -26,32 +30,43 @@ export type { CampaignListQuery, DateRange } from './campaign-list.service.js';
 export type { ImportReport, ImportRow } from './contact.service.js';
 export type { Page } from './deps.js';
 export type { InboundReply, RecordedResponse } from './response.service.js';
+export type { TrackingState } from './tracking.service.js';
+export type { RoutedReply, TestResult, TrainingView } from './training.service.js';
 
 export interface CreateServicesDeps {
   models: Models;
   logger: Logger;
-  config: ServiceConfig;
+  /** with BOT_TOKEN (and PUBLIC_URL, CLICK_SECRET) click tracking works; tests may leave them out */
+  config: ServiceConfig & Partial<TrackingConfig>;
   clock?: () => Date;
+  /** training's per-contact auto-reply limits */
+  redis?: Redis;
 }
 
 /** Every use case in one object: the bot, the dispatcher and main.ts take this single dependency. */
-export function createServices({ models, logger, config, clock }: CreateServicesDeps) {
+export function createServices({ models, logger, config, clock, redis }: CreateServicesDeps) {
   const base = { models, logger, ...(clock ? { clock } : {}) };
   const admins = createAdminService({ ...base, config });
   const audience = createAudienceService(base);
   const campaigns = createCampaignService({ ...base, audience, admins });
+  const training = createTrainingService({ ...base, ...(redis ? { redis } : {}) });
   return {
     admins,
     audience,
     /** single-campaign use cases plus list() and exportCsv() */
     campaigns: { ...campaigns, ...createCampaignListService({ ...base, config }) },
-    bulk: createCampaignBulkService({ campaigns }),
+    bulk: createCampaignBulkService({ campaigns, training }),
+    /** intents, the trained model, auto-replies and replies routed to the admins */
+    training,
     analytics: createAnalyticsService(base),
+    tracking: createTrackingService({ ...base, config: { ...config, BOT_TOKEN: config.BOT_TOKEN ?? '' } }),
     contacts: createContactService(base),
     chats: createChatService(base),
     subscribers: createSubscriberService(base),
     templates: createTemplateService(base),
     settings: createSettingService(base),
+    /** test numbers and the go-ahead after a WhatsApp test message (the connection: createWhatsAppLink) */
+    whatsapp: createWhatsAppService(base),
     responses: createResponseService({
       ...base,
       ...(config.RESPONSE_WINDOW_HOURS ? { windowMs: config.RESPONSE_WINDOW_HOURS * 3_600_000 } : {}),

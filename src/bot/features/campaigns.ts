@@ -18,13 +18,14 @@ import {
   parseLocalDate,
   parseLocalTime,
 } from '../../domain/schedule.js';
+import { trainingApplies } from '../../domain/training.js';
 import { BULK_STATUS_ACTIONS, type BulkStatusAction } from '../../services/campaign-bulk.service.js';
 import type { BulkReport, Campaign, CampaignListQuery, CampaignSort } from '../../services/index.js';
 import type { BotContext } from '../context.js';
 import { canChange, isAdmin } from '../filters.js';
 import { cancelKeyboard, createPendingInput, type Pending } from './pending-input.js';
 import { clip, errorText, label, type PressAnswer, type PressResult, pressed, show } from './screen.js';
-import { statsText } from './stats.js';
+import { statsActions, statsText, trackingNote } from './stats.js';
 
 type PlatformChoice = Platform | 'all';
 const STATUS_FILTERS = ['all', 'published', 'scheduled', 'draft', 'failed'] as const;
@@ -271,7 +272,7 @@ export function campaignsFeature(storagePrefix = 'mb:'): Composer<BotContext> {
       }),
     );
     lines.push(ctx.t('campaigns-card-status', { status: statusText(ctx, c.status) }));
-    if (c.platform === 'whatsapp') {
+    if (trainingApplies(c.platform, c.audience)) {
       lines.push(
         ctx.t('campaigns-card-training', { training: ctx.t('campaigns-training', { training: c.training }) }),
       );
@@ -309,6 +310,7 @@ export function campaignsFeature(storagePrefix = 'mb:'): Composer<BotContext> {
     }
     const buttons = c.message.buttons?.flat().length ?? 0;
     if (buttons > 0) lines.push(ctx.t('campaigns-card-buttons', { count: buttons }));
+    lines.push(...trackingNote(ctx, c));
     lines.push(
       '',
       ctx.t('campaigns-card-dates', {
@@ -332,6 +334,10 @@ export function campaignsFeature(storagePrefix = 'mb:'): Composer<BotContext> {
         const key = a === 'feature' && c.featured ? 'campaigns-btn-unfeature' : CARD_BUTTONS[a].key;
         return InlineKeyboard.text(ctx.t(key), `camp:${sid}:a:${c.id}:${code}:${CARD_BUTTONS[a].verb}`);
       });
+    // 🧠 Training (features/training.ts) where replies can be answered: WhatsApp, Telegram private chats.
+    if (canChange(ctx) && trainingApplies(c.platform, c.audience)) {
+      buttons.push(InlineKeyboard.text(ctx.t('training-btn-open'), `tr:open:${c.id}`));
+    }
     return InlineKeyboard.from([
       ...chunk(buttons, 3),
       [InlineKeyboard.text(ctx.t('campaigns-btn-back-list'), `camp:${sid}:l`)],
@@ -1146,7 +1152,7 @@ export function campaignsFeature(storagePrefix = 'mb:'): Composer<BotContext> {
         await show(
           ctx,
           text,
-          new InlineKeyboard()
+          statsActions(ctx, c)
             .text(ctx.t('campaigns-btn-refresh'), data('st'))
             .text(ctx.t('campaigns-btn-back-card'), back),
         );
