@@ -35,6 +35,7 @@ import {
   type ProgressReporter,
   type RunEnd,
 } from './progress.js';
+import { type LinkTracking, linkTrackingFor, trackPlainText } from './render.js';
 import { type Clock, systemClock, type Translate } from './types.js';
 
 /*
@@ -109,7 +110,15 @@ export interface WhatsAppRunDeps {
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
   owner: string;
-  config: Pick<Config, 'LEASE_SECONDS' | 'FAILURE_PAUSE_THRESHOLD' | 'DEFAULT_LANGUAGE'>;
+  config: Pick<
+    Config,
+    | 'LEASE_SECONDS'
+    | 'FAILURE_PAUSE_THRESHOLD'
+    | 'DEFAULT_LANGUAGE'
+    | 'PUBLIC_URL'
+    | 'BOT_TOKEN'
+    | 'CLICK_SECRET'
+  >;
   tuning?: Partial<WhatsAppRunTuning>;
 }
 
@@ -168,6 +177,8 @@ export class WhatsAppRun {
   private progress: ProgressReporter | undefined;
   private content: WaMediaFile | undefined;
   private readonly render: (name?: string) => string;
+  /** click tracking for this campaign's links (none without PUBLIC_URL or with tracking off) */
+  private readonly tracking: LinkTracking | undefined;
   private readonly tuning: WhatsAppRunTuning;
 
   constructor(
@@ -183,6 +194,7 @@ export class WhatsAppRun {
     this.sleepFn = deps.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
     this.tuning = { controlIntervalMs: 1000, progressIntervalMs: 3000, ...deps.tuning };
     this.render = createWhatsAppRenderer(campaign.message);
+    this.tracking = linkTrackingFor(deps.config, campaign);
     this.done = this.execute();
   }
 
@@ -404,8 +416,12 @@ export class WhatsAppRun {
     await this.progress.start(this.figures);
   }
 
-  private contentFor(name: string | undefined): WhatsAppContent {
-    return { text: this.render(name), ...(this.content ? { media: this.content } : {}) };
+  /** The message for one contact; links tracked per recipient (the admin's test copy is not tracked). */
+  private contentFor(name: string | undefined, recipient?: string): WhatsAppContent {
+    const plain = this.render(name);
+    const text =
+      recipient === undefined ? plain : trackPlainText(plain, this.tracking, { run: this.c.run, recipient });
+    return { text, ...(this.content ? { media: this.content } : {}) };
   }
 
   // ---------- sending ----------
@@ -505,7 +521,7 @@ export class WhatsAppRun {
     }
     paced();
     try {
-      const { messageId } = await messenger.send(to, this.contentFor(item.name), {
+      const { messageId } = await messenger.send(to, this.contentFor(item.name, item.recipient), {
         linkPreview: this.settings.linkPreview !== false,
       });
       this.streak = 0;

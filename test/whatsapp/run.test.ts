@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { WA_ACK } from '../../src/db/whatsapp.repository.js';
+import { readClickToken, trackingSecret } from '../../src/domain/tracking.js';
 import {
   ADMIN_ID,
   addContacts,
@@ -92,6 +93,37 @@ describe('WhatsApp role: campaigns through a stand-in client (real FerretDB and 
     // the admin saw progress and the summary in Telegram
     await waitFor('summary', async () => textsTo(env, ADMIN_ID).some((t) => /597/.test(t) && /600/.test(t)));
   }, 300_000);
+
+  it('links go out as per-recipient click links when PUBLIC_URL is set, and unchanged with tracking off', async () => {
+    await env.close();
+    env = await createWaEnv({ PUBLIC_URL: 'https://mb.example.org' });
+    const time = virtualTime();
+    const phones = await addContacts(env, 2);
+    const client = new StandInClient({ now: time.now });
+    const role = env.role({ createClient: () => client, now: time.now, sleep: time.sleep });
+    const tracked = await createWaCampaign(env, { text: 'Hi [Name], see https://shop.example/sale' });
+    await role.start();
+    await waitForStatus(env, tracked, ['published']);
+    const secret = trackingSecret(env.config.BOT_TOKEN, env.config.CLICK_SECRET);
+    const texts = client.sent.map((m) => (typeof m.content === 'string' ? m.content : ''));
+    const targets = texts.map((text) => {
+      const token = /https:\/\/mb\.example\.org\/c\/(\S+)/.exec(text)?.[1];
+      expect(text).not.toContain('shop.example');
+      return token ? readClickToken(secret, token) : undefined;
+    });
+    expect(targets.map((t) => t?.campaignId)).toEqual([tracked, tracked]);
+    expect(new Set(targets.map((t) => t?.recipient))).toEqual(new Set(phones.map((p) => `wa:${p}`)));
+
+    const plain = await createWaCampaign(env, {
+      text: 'See https://shop.example/sale',
+      settings: { trackClicks: false },
+    });
+    await waitForStatus(env, plain, ['published']);
+    expect(client.sent.slice(2).map((m) => m.content)).toEqual([
+      'See https://shop.example/sale',
+      'See https://shop.example/sale',
+    ]);
+  }, 60_000);
 
   it('acks move deliveries to delivered and read, ACK_ERROR fails one; with tracking off they are ignored', async () => {
     const time = virtualTime();
