@@ -54,7 +54,9 @@ describe('/start and /stop', () => {
 
   it('refuses admin commands to a non-admin and changes nothing', async () => {
     const dan = h.person(222_000_005, 'Dan');
-    await dan.sendAndWait('/newcampaign', /don't know \/newcampaign|Only admins/);
+    for (const command of ['newcampaign', 'whatsapp', 'training', 'stats']) {
+      await dan.sendAndWait(`/${command}`, new RegExp(`don't know /${command}|Only admins`));
+    }
     expect(await h.models.Campaign.countDocuments()).toBe(0);
   });
 
