@@ -316,6 +316,38 @@ export function createDispatchRepository(models: Models) {
     return written;
   }
 
+  async function countRun(c: Pick<DispatchCampaign, 'id' | 'run'>): Promise<RunCounts> {
+    // One accumulator per $group: FerretDB 1.24 returns 0 for the others.
+    const rows = await Delivery.aggregate<{ _id: { status: string; reason?: string | null }; n: number }>([
+      { $match: { campaignId: c.id, run: c.run } },
+      { $group: { _id: { status: '$status', reason: '$reason' }, n: { $sum: 1 } } },
+    ]).exec();
+    const counts: RunCounts = { sent: 0, failed: 0, unknown: 0, pending: 0, reasons: {} };
+    for (const { _id, n } of rows) {
+      if (_id.status === 'sent' || _id.status === 'delivered' || _id.status === 'read') counts.sent += n;
+      else if (_id.status === 'failed') {
+        counts.failed += n;
+        const reason = (_id.reason ?? 'unknown') as FailureReason;
+        counts.reasons[reason] = (counts.reasons[reason] ?? 0) + n;
+      } else if (_id.status === 'unknown') counts.unknown += n;
+      else counts.pending += n;
+    }
+    return counts;
+  }
+
+  async function saveCounters(c: DispatchCampaign, lease: LeaseToken, counts: RunCounts): Promise<void> {
+    await Campaign.updateOne(leaseFilter(c.id, lease), {
+      $set: {
+        counters: {
+          total: c.dispatch.total,
+          sent: counts.sent,
+          failed: counts.failed,
+          unknown: counts.unknown,
+        },
+      },
+    }).exec();
+  }
+
   return {
     pageSize: PAGE_SIZE,
 
@@ -658,33 +690,20 @@ export function createDispatchRepository(models: Models) {
       return doc ? ((doc.dispatch as { pass?: number } | undefined)?.pass ?? 1) : null;
     },
 
-    /** Counts the run's deliveries (the truth) and stores them as the campaign's counters. */
+    /**
+     * Counts the run's deliveries (the truth). One aggregation, but FerretDB 1.24 scans the whole
+     * collection for it: measured 17 s over 100,000 deliveries, so callers must keep their lease alive
+     * meanwhile instead of queueing the renewal behind it.
+     */
+    countRun,
+
+    /** Stores counts as the campaign's counters (a cache of the deliveries), under our lease. */
+    saveCounters,
+
+    /** countRun then saveCounters. */
     async reconcile(c: DispatchCampaign, lease: LeaseToken): Promise<RunCounts> {
-      // One accumulator per $group: FerretDB 1.24 returns 0 for the others.
-      const rows = await Delivery.aggregate<{ _id: { status: string; reason?: string | null }; n: number }>([
-        { $match: { campaignId: c.id, run: c.run } },
-        { $group: { _id: { status: '$status', reason: '$reason' }, n: { $sum: 1 } } },
-      ]).exec();
-      const counts: RunCounts = { sent: 0, failed: 0, unknown: 0, pending: 0, reasons: {} };
-      for (const { _id, n } of rows) {
-        if (_id.status === 'sent' || _id.status === 'delivered' || _id.status === 'read') counts.sent += n;
-        else if (_id.status === 'failed') {
-          counts.failed += n;
-          const reason = (_id.reason ?? 'unknown') as FailureReason;
-          counts.reasons[reason] = (counts.reasons[reason] ?? 0) + n;
-        } else if (_id.status === 'unknown') counts.unknown += n;
-        else counts.pending += n;
-      }
-      await Campaign.updateOne(leaseFilter(c.id, lease), {
-        $set: {
-          counters: {
-            total: c.dispatch.total,
-            sent: counts.sent,
-            failed: counts.failed,
-            unknown: counts.unknown,
-          },
-        },
-      }).exec();
+      const counts = await countRun(c);
+      await saveCounters(c, lease, counts);
       return counts;
     },
 

@@ -194,6 +194,27 @@ export class CampaignRun {
    * back the whole document, so two concurrent ones (a lease renewal and the end of the run, say)
    * can undo each other.
    */
+  /**
+   * Counts the run's deliveries and stores them as the counters. The count runs outside the write
+   * queue and the lease is renewed while it runs: on FerretDB it scans the whole collection (17 s
+   * over 100,000 deliveries, more under load), longer than a lease, and a renewal queued behind it
+   * let another claim take the run over and count again, round after round.
+   */
+  private async reconcile(): Promise<RunCounts> {
+    const { repo, clock, config } = this.deps;
+    const leaseMs = config.LEASE_SECONDS * 1000;
+    const keepAlive = setInterval(() => {
+      void this.serial(() => repo.renewLease(this.c.id, this.lease, clock(), leaseMs)).catch(() => undefined);
+    }, leaseMs / 3);
+    try {
+      const counts = await repo.countRun(this.c);
+      await this.serial(() => repo.saveCounters(this.c, this.lease, counts));
+      return counts;
+    } finally {
+      clearInterval(keepAlive);
+    }
+  }
+
   private serial<T>(write: () => Promise<T>): Promise<T> {
     const next = this.writes.then(write, write);
     this.writes = next.catch(() => undefined);
@@ -272,7 +293,7 @@ export class CampaignRun {
         this.log.warn({ run: this.c.run, unknown }, 'deliveries interrupted by a crash marked unknown');
       }
     }
-    const counts = await this.serial(() => repo.reconcile(this.c, this.lease));
+    const counts = await this.reconcile();
     this.figures = {
       total: this.c.dispatch.total,
       sent: counts.sent,
@@ -710,7 +731,7 @@ export class CampaignRun {
       await this.serial(() => repo.releaseLease(this.c.id, this.lease));
       return;
     }
-    const counts = await this.serial(() => repo.reconcile(this.c, this.lease));
+    const counts = await this.reconcile();
     const figures: ProgressFigures = {
       total: this.c.dispatch.total,
       sent: counts.sent,
