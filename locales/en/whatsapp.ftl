@@ -60,7 +60,7 @@ whatsapp-reason-no_network = no network: WhatsApp Web could not be reached
 whatsapp-reason-timeout = WhatsApp Web did not load in time
 whatsapp-reason-auth_timeout = WhatsApp Web did not finish loading (login timeout)
 whatsapp-reason-auth_failure = the saved session was refused; log in again
-whatsapp-reason-remote_auth_unavailable = WHATSAPP_AUTH=remote needs wwebjs-mongo, which is not installed
+whatsapp-reason-remote_auth_unavailable = WHATSAPP_AUTH=remote: the session store in MongoDB is not available
 whatsapp-reason-logged_out = logged out (from the phone or here)
 whatsapp-reason-logout = logged out here
 whatsapp-reason-disconnected = the connection was lost

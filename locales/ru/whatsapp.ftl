@@ -60,7 +60,7 @@ whatsapp-reason-no_network = нет сети: WhatsApp Web недоступен
 whatsapp-reason-timeout = WhatsApp Web не загрузился вовремя
 whatsapp-reason-auth_timeout = WhatsApp Web не догрузился (тайм-аут входа)
 whatsapp-reason-auth_failure = сохранённая сессия отклонена; войдите снова
-whatsapp-reason-remote_auth_unavailable = для WHATSAPP_AUTH=remote нужен пакет wwebjs-mongo, он не установлен
+whatsapp-reason-remote_auth_unavailable = WHATSAPP_AUTH=remote: хранилище сессии в MongoDB недоступно
 whatsapp-reason-logged_out = выход выполнен (с телефона или здесь)
 whatsapp-reason-logout = выход выполнен здесь
 whatsapp-reason-disconnected = соединение потеряно

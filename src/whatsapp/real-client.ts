@@ -1,28 +1,64 @@
 import { join, resolve } from 'node:path';
-import wweb from 'whatsapp-web.js';
+import type { Connection } from 'mongoose';
+import wweb, { type AuthStrategy } from 'whatsapp-web.js';
 import type { WaMediaFile, WhatsAppClientLike } from '../dispatch/messengers/whatsapp.messenger.js';
+import { MongoSessionStore } from './session-store.js';
 
-const { Client, LocalAuth, MessageMedia } = wweb;
+const { Client, LocalAuth, MessageMedia, RemoteAuth } = wweb;
+
+/** RemoteAuth refuses backup intervals under a minute. */
+export const MIN_BACKUP_SYNC_MS = 60_000;
 
 export interface RealClientOptions {
   /** Chromium (Debian's /usr/bin/chromium by default, CHROME_PATH) */
   chromePath: string;
-  /** the session lives in `<dataDir>/wwebjs/session-<clientId>` (LocalAuth) */
+  /**
+   * The session lives in `<dataDir>/wwebjs/session[-<clientId>]` (LocalAuth), or is unpacked into
+   * `<dataDir>/wwebjs/RemoteAuth[-<clientId>]` from MongoDB and backed up there (RemoteAuth).
+   */
   dataDir: string;
   auth: 'local' | 'remote';
   clientId?: string;
+  /** RemoteAuth: the connection whose database keeps the session (GridFS) */
+  mongo?: Connection;
+  /** RemoteAuth: how often the session is backed up to MongoDB; default 5 min, at least 1 min */
+  backupSyncIntervalMs?: number;
+  /** RemoteAuth: a backup that failed (RemoteAuth does not catch it; the next one comes at the interval) */
+  onBackupError?(err: unknown): void;
   /** how long WhatsApp Web may take to load before the login is given up (ms) */
   authTimeoutMs?: number;
 }
 
-/** RemoteAuth needs a store (wwebjs-mongo), which this release does not bundle. */
+/** WHATSAPP_AUTH=remote without a MongoDB connection to keep the session in. */
 export class RemoteAuthUnavailableError extends Error {
   constructor() {
-    super(
-      'WHATSAPP_AUTH=remote needs a RemoteAuth store (wwebjs-mongo), which is not installed; use WHATSAPP_AUTH=local',
-    );
+    super('WHATSAPP_AUTH=remote needs the MongoDB connection for its RemoteAuth session store');
     this.name = this.constructor.name;
   }
+}
+
+/** LocalAuth, or RemoteAuth over MongoDB GridFS, with its files in `sessionDir`. */
+export function createAuthStrategy(options: RealClientOptions, sessionDir: string): AuthStrategy {
+  const clientId = options.clientId ? { clientId: options.clientId } : {};
+  if (options.auth === 'local') return new LocalAuth({ dataPath: sessionDir, ...clientId });
+  if (!options.mongo) throw new RemoteAuthUnavailableError();
+  const store = new MongoSessionStore(options.mongo, sessionDir);
+  const onError = options.onBackupError;
+  return new RemoteAuth({
+    dataPath: sessionDir,
+    ...clientId,
+    backupSyncIntervalMs: Math.max(MIN_BACKUP_SYNC_MS, options.backupSyncIntervalMs ?? 300_000),
+    store: {
+      sessionExists: (o) => store.sessionExists(o),
+      extract: (o) => store.extract(o),
+      delete: (o) => store.delete(o),
+      // RemoteAuth runs backups from a timer without a catch: a rejection would end the process.
+      save: (o) =>
+        store.save(o).catch((err: unknown) => {
+          onError?.(err);
+        }),
+    },
+  });
 }
 
 /**
@@ -30,13 +66,9 @@ export class RemoteAuthUnavailableError extends Error {
  * have lost track of it (a launch that failed half way), kills the Chromium process itself.
  */
 export function createRealClient(options: RealClientOptions): WhatsAppClientLike {
-  if (options.auth === 'remote') throw new RemoteAuthUnavailableError();
   const dataDir = resolve(options.dataDir);
   const client = new Client({
-    authStrategy: new LocalAuth({
-      dataPath: join(dataDir, 'wwebjs'),
-      ...(options.clientId ? { clientId: options.clientId } : {}),
-    }),
+    authStrategy: createAuthStrategy(options, join(dataDir, 'wwebjs')),
     webVersionCache: { type: 'local', path: join(dataDir, 'wwebjs-cache') },
     authTimeoutMs: options.authTimeoutMs ?? 60_000,
     puppeteer: {

@@ -30,7 +30,7 @@ import {
 } from '../services/whatsapp.service.js';
 import { createAdminNotifier } from './admin-notifier.js';
 import { createRealClient } from './real-client.js';
-import { createWhatsAppSession, type DownReason, type WhatsAppSession } from './session.js';
+import { createWhatsAppSession, type DownReason, errorLine, type WhatsAppSession } from './session.js';
 
 /**
  * Another module's answer to a reply (training auto-replies): the text returned is sent back to
@@ -224,6 +224,10 @@ export function createWhatsAppRole(deps: WhatsAppRoleDeps): WhatsAppRole {
           chromePath: config.CHROME_PATH,
           dataDir: config.DATA_DIR,
           auth: config.WHATSAPP_AUTH,
+          // RemoteAuth keeps the session in GridFS on the connection the models use.
+          mongo: models.Campaign.db,
+          onBackupError: (err) =>
+            log.warn({ err: errorLine(err) }, 'backing up the WhatsApp session to MongoDB failed'),
         })),
     link,
     notifier,

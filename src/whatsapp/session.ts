@@ -41,7 +41,8 @@ export function classifyStartError(err: unknown): DownReason {
   if (err instanceof InitTimeoutError) return 'timeout';
   const text = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
   if (/auth timeout/i.test(text)) return 'auth_timeout';
-  if (/RemoteAuth|wwebjs-mongo/i.test(text)) return 'remote_auth_unavailable';
+  // RemoteAuthUnavailableError, or whatsapp-web.js missing RemoteAuth's optional dependencies
+  if (/RemoteAuthUnavailable|are required to use RemoteAuth/i.test(text)) return 'remote_auth_unavailable';
   if (/net::ERR_|ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ERR_INTERNET_DISCONNECTED/i.test(text)) return 'no_network';
   if (
     /Failed to launch|ENOENT|Browser was not found|executablePath|spawn .* EACCES|Could not find/i.test(text)

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { I18n } from '@grammyjs/i18n';
 import { Api } from 'grammy';
@@ -17,6 +18,18 @@ import {
   testRedisUrl,
   uniqueName,
 } from '../support/services.js';
+
+/** Debian's Chromium (scripts/test installs it when missing); CHROME_PATH overrides it. */
+export const CHROMIUM = process.env.CHROME_PATH ?? '/usr/bin/chromium';
+
+/** Processes whose command line mentions `marker` (a unique session folder), from pgrep -f. */
+export function processesWith(marker: string): string[] {
+  try {
+    return execFileSync('pgrep', ['-f', marker], { encoding: 'utf8' }).trim().split('\n').filter(Boolean);
+  } catch {
+    return []; // pgrep exits 1 when nothing matches
+  }
+}
 
 export const TOKEN = '1000002:AAwhatsapp-test-emulator-token';
 export const ADMIN_ID = 9101;

@@ -1,22 +1,9 @@
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWhatsAppLink } from '../../src/services/whatsapp.service.js';
-import { ADMIN_ID, createWaEnv, textsTo, type WaEnv, waitFor } from './helpers.js';
-
-/** Debian's Chromium (scripts/test installs it when missing); CHROME_PATH overrides it. */
-const CHROMIUM = process.env.CHROME_PATH ?? '/usr/bin/chromium';
-
-/** Processes whose command line mentions `marker` (the unique session folder), from pgrep -f. */
-function processesWith(marker: string): string[] {
-  try {
-    return execFileSync('pgrep', ['-f', marker], { encoding: 'utf8' }).trim().split('\n').filter(Boolean);
-  } catch {
-    return []; // pgrep exits 1 when nothing matches
-  }
-}
+import { ADMIN_ID, CHROMIUM, createWaEnv, processesWith, textsTo, type WaEnv, waitFor } from './helpers.js';
 
 describe('the real whatsapp-web.js client with Debian Chromium, no network', () => {
   let env: WaEnv;
