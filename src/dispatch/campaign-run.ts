@@ -3,14 +3,12 @@ import type {
   DeliveryResult,
   DispatchCampaign,
   DispatchRepository,
-  LeaseToken,
   RecipientSource,
   RunCounts,
   WorkItem,
 } from '../db/dispatch.repository.js';
 import type { FailureReason } from '../domain/analytics.js';
 import type { TelegramSettings } from '../domain/campaign.js';
-import { nextOccurrence } from '../domain/schedule.js';
 import type { Logger } from '../logger.js';
 import {
   ChatMigratedError,
@@ -24,13 +22,9 @@ import {
 import type { SendLimiter } from './limiter.js';
 import type { TelegramMessenger, TelegramSendOptions } from './messengers/telegram.messenger.js';
 import type { DispatchMetrics } from './metrics.js';
-import {
-  createProgressReporter,
-  type ProgressFigures,
-  type ProgressReporter,
-  type RunEnd,
-} from './progress.js';
+import type { ProgressFigures } from './progress.js';
 import { createRenderer, linkTrackingFor } from './render.js';
+import { LeasedRun, STOPPED } from './run-common.js';
 import { type Clock, sleep, type Translate } from './types.js';
 
 /*
@@ -46,7 +40,7 @@ import { type Clock, sleep, type Translate } from './types.js';
  * the claims of calls it never started, so those recipients stay pending.
  */
 
-export type StopReason = 'paused' | 'cancelled' | 'lease_lost' | 'shutdown' | 'auto_paused' | 'fatal';
+export type { StopReason } from './run-common.js';
 
 export interface RunTuning {
   controlIntervalMs: number;
@@ -84,8 +78,6 @@ const MAX_RATE_LIMITED = 20;
 const SAVE_PROGRESS_MS = 2000;
 const RETRY_PAGE = 200;
 
-const STOPPED = Symbol('stopped');
-
 const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v));
 
 /** Positions of the first pass, so the saved cursor never passes a recipient without an outcome. */
@@ -117,33 +109,19 @@ class Frontier {
   }
 }
 
-export class CampaignRun {
+export class CampaignRun extends LeasedRun {
   readonly done: Promise<void>;
-  private c: DispatchCampaign;
-  private stopReason: StopReason | undefined;
-  private stopDetail: { reason?: FailureReason; count?: number; error?: string } = {};
-  private resolveStopped!: () => void;
-  private readonly stopped = new Promise<typeof STOPPED>((resolve) => {
-    this.resolveStopped = () => resolve(STOPPED);
-  });
   private readonly tasks = new Set<Promise<void>>();
   private readonly released: WorkItem[] = [];
   private results: DeliveryResult[] = [];
   private readonly claimedAt = new Map<string, Date>();
   private frontier: Frontier | undefined;
-  private figures: ProgressFigures = { total: 0, sent: 0, failed: 0, unknown: 0 };
   private unsaved = { sent: 0, failed: 0, unknown: 0 };
   private lastSaveAt = 0;
   private flushing: Promise<void> | undefined;
   private flushTimer: NodeJS.Timeout | undefined;
   private flushErrors = 0;
   private streak = 0;
-  private controlling: Promise<void> | undefined;
-  private progress: ProgressReporter | undefined;
-  private readonly log: Logger;
-  private readonly lease: LeaseToken;
-  private writes: Promise<unknown> = Promise.resolve();
-  private lastRenewAt = Date.now();
   private readonly rate: number;
   private readonly claimBatch: number;
   private readonly maxInFlight: number;
@@ -156,9 +134,18 @@ export class CampaignRun {
     private readonly deps: RunDeps,
     campaign: DispatchCampaign,
   ) {
-    this.c = campaign;
-    this.lease = { owner: deps.owner, epoch: campaign.lease?.epoch ?? 0 };
-    this.log = deps.logger.child({ campaignId: campaign.id });
+    super(
+      {
+        repo: deps.repo,
+        translate: deps.translate,
+        owner: deps.owner,
+        clock: deps.clock,
+        log: deps.logger.child({ campaignId: campaign.id }),
+        config: deps.config,
+        label: '',
+      },
+      campaign,
+    );
     this.settings = campaign.settings;
     this.rate = this.settings.paidBroadcast
       ? deps.config.TELEGRAM_PAID_RATE
@@ -176,70 +163,16 @@ export class CampaignRun {
     this.done = this.execute();
   }
 
-  get campaignId(): number {
-    return this.c.id;
-  }
-
-  /** Stops taking new recipients; calls under way finish, the rest stays pending. */
-  stop(reason: StopReason, detail: CampaignRun['stopDetail'] = {}): void {
-    if (this.stopReason) return;
-    this.stopReason = reason;
-    this.stopDetail = detail;
-    this.log.info({ reason, ...detail }, 'run stopping');
-    this.resolveStopped();
-  }
-
-  /**
-   * Writes to the campaign document one at a time: on FerretDB an update reads, changes and writes
-   * back the whole document, so two concurrent ones (a lease renewal and the end of the run, say)
-   * can undo each other.
-   */
-  /**
-   * Counts the run's deliveries and stores them as the counters. The count runs outside the write
-   * queue and the lease is renewed while it runs: on FerretDB it scans the whole collection (17 s
-   * over 100,000 deliveries, more under load), longer than a lease, and a renewal queued behind it
-   * let another claim take the run over and count again, round after round.
-   */
-  private async reconcile(): Promise<RunCounts> {
-    const { repo, clock, config } = this.deps;
-    const leaseMs = config.LEASE_SECONDS * 1000;
-    const keepAlive = setInterval(() => {
-      void this.serial(() => repo.renewLease(this.c.id, this.lease, clock(), leaseMs)).catch(() => undefined);
-    }, leaseMs / 3);
-    try {
-      const counts = await repo.countRun(this.c);
-      await this.serial(() => repo.saveCounters(this.c, this.lease, counts));
-      return counts;
-    } finally {
-      clearInterval(keepAlive);
-    }
-  }
-
-  private serial<T>(write: () => Promise<T>): Promise<T> {
-    const next = this.writes.then(write, write);
-    this.writes = next.catch(() => undefined);
-    return next;
-  }
-
-  private get stopping(): boolean {
-    return this.stopReason !== undefined;
-  }
-
   private async execute(): Promise<void> {
     const { tuning, metrics } = this.deps;
     metrics.activeRuns.inc();
-    const heartbeat = setInterval(() => {
-      this.controlling ??= this.control().finally(() => {
-        this.controlling = undefined;
-      });
-    }, tuning.controlIntervalMs);
+    const heartbeat = this.startHeartbeat(tuning.controlIntervalMs);
     try {
       await this.prepare();
       if (!this.stopping) await this.firstPass();
       if (!this.stopping) await this.retryPass();
       await this.drain();
-      clearInterval(heartbeat);
-      await this.controlling;
+      await this.stopHeartbeat(heartbeat);
       await this.end();
     } catch (err) {
       this.log.error(
@@ -249,8 +182,7 @@ export class CampaignRun {
       this.stop('lease_lost');
       await this.drain().catch(() => {});
     } finally {
-      clearInterval(heartbeat);
-      await this.controlling;
+      await this.stopHeartbeat(heartbeat);
       await this.progress?.close();
       if (this.flushTimer) clearTimeout(this.flushTimer);
       metrics.activeRuns.inc({}, -1);
@@ -261,19 +193,11 @@ export class CampaignRun {
   // ---------- preparation ----------
 
   private async prepare(): Promise<void> {
-    const { repo, clock, source } = this.deps;
-    const now = clock();
-    if (await this.isNewRun()) {
-      const started = await this.serial(() => repo.startRun(this.c, this.lease, now));
-      if (!started) {
-        this.stop('lease_lost');
-        return;
-      }
-      this.c = started;
-      this.log.info({ run: this.c.run }, 'run started');
-    } else {
-      await this.serial(() => repo.continueRun(this.c, this.lease, now));
-      this.log.info({ run: this.c.run, cursor: this.c.dispatch.cursor }, 'run continued');
+    const { source, messenger, limiter, tuning } = this.deps;
+    const now = this.clock();
+    if (!(await this.begin(now))) {
+      this.stop('lease_lost');
+      return;
     }
     const media = this.c.message.media;
     if (media && !media.fileId) {
@@ -281,66 +205,13 @@ export class CampaignRun {
       this.stop('fatal', { error: 'media_without_file_id' });
       return;
     }
-    if (this.c.dispatch.expandedRun !== this.c.run) {
-      const total = await repo.expand(this.c, source);
-      await this.serial(() => repo.markExpanded(this.c, this.lease, total));
-      this.c.dispatch = { ...this.c.dispatch, expandedRun: this.c.run, total, cursor: 0 };
-      this.log.info({ run: this.c.run, total }, 'audience expanded');
-    } else {
-      const unknown = await repo.resolveInterrupted(this.c, now);
-      if (unknown > 0) {
-        this.deps.metrics.unknown.inc({}, unknown);
-        this.log.warn({ run: this.c.run, unknown }, 'deliveries interrupted by a crash marked unknown');
-      }
+    const unknown = await this.expandOrResolve(source, now);
+    if (unknown > 0) {
+      this.deps.metrics.unknown.inc({}, unknown);
+      this.log.warn({ run: this.c.run, unknown }, 'deliveries interrupted by a crash marked unknown');
     }
-    const counts = await this.reconcile();
-    this.figures = {
-      total: this.c.dispatch.total,
-      sent: counts.sent,
-      failed: counts.failed,
-      unknown: counts.unknown,
-    };
-    await this.startProgress();
-  }
-
-  /**
-   * A claim starts run n+1 unless the current run still has work: a first pass not finished, or
-   * deliveries set back to pending (retry). Resume, retry and takeover all continue the current run;
-   * `dispatch.runFor` tells a new schedule instant (send now, the next recurrence) from the one the
-   * run already serves.
-   */
-  private async isNewRun(): Promise<boolean> {
-    const c = this.c;
-    if (c.run === 0) return true;
-    const at = c.schedule.at?.getTime();
-    if (at === undefined || at === c.dispatch.runFor?.getTime()) return false;
-    const openWork =
-      c.dispatch.expandedRun !== c.run ||
-      c.dispatch.cursor < c.dispatch.total ||
-      (await this.deps.repo.hasPendingDeliveries(c.id, c.run));
-    return !openWork;
-  }
-
-  private async startProgress(): Promise<void> {
-    const { repo, messenger, limiter, translate, config, tuning } = this.deps;
-    const chatId = this.c.startedBy ?? this.c.createdBy;
-    if (chatId === undefined) return;
-    const locale = (await repo.adminLanguage(chatId).catch(() => undefined)) ?? config.DEFAULT_LANGUAGE;
-    const existing = this.c.progress?.chatId === chatId ? this.c.progress.messageId : undefined;
-    this.progress = createProgressReporter({
-      messenger,
-      limiter,
-      translate,
-      logger: this.log,
-      locale,
-      chatId,
-      campaign: { id: this.c.id, name: this.c.name },
-      ...(existing !== undefined ? { existingMessageId: existing } : {}),
-      onMessage: (messageId) =>
-        this.serial(() => repo.setProgressMessage(this.c.id, this.lease, chatId, messageId)),
-      intervalMs: tuning.progressIntervalMs,
-    });
-    await this.progress.start(this.figures);
+    this.figures = this.figuresOf(await this.reconcile());
+    await this.startProgress(messenger, limiter, tuning.progressIntervalMs);
   }
 
   // ---------- walking the audience ----------
@@ -669,30 +540,10 @@ export class CampaignRun {
 
   // ---------- control ----------
 
-  /**
-   * About once a second: a read that notices pause, cancel or a lost lease. The lease itself is
-   * renewed (a write) only every third of its length, so that our writes rarely meet the campaign
-   * service's on FerretDB, whose updates are not atomic (a concurrent write-back can undo another).
-   */
-  private async control(): Promise<void> {
-    const { repo, clock, config, metrics } = this.deps;
-    const leaseMs = config.LEASE_SECONDS * 1000;
-    try {
-      const seen = await repo.readControl(this.c.id);
-      if (!seen || seen.epoch !== this.lease.epoch) this.stop('lease_lost');
-      else if (seen.status === 'cancelled') this.stop('cancelled');
-      else if (seen.status !== 'sending') this.stop('paused');
-      else if (Date.now() - this.lastRenewAt >= leaseMs / 3) {
-        const status = await this.serial(() => repo.renewLease(this.c.id, this.lease, clock(), leaseMs));
-        if (status === null) this.stop('lease_lost');
-        else this.lastRenewAt = Date.now();
-      }
-    } catch (err) {
-      this.log.warn({ err: String(err) }, 'lease check failed');
-      if (Date.now() - this.lastRenewAt > leaseMs * 0.8) this.stop('lease_lost');
-    }
+  protected override async control(): Promise<void> {
+    await this.checkLease();
     const f = this.figures;
-    metrics.queueDepth.set(Math.max(0, f.total - f.sent - f.failed - f.unknown), {
+    this.deps.metrics.queueDepth.set(Math.max(0, f.total - f.sent - f.failed - f.unknown), {
       campaign: String(this.c.id),
     });
     this.progress?.update(this.figures);
@@ -719,117 +570,26 @@ export class CampaignRun {
 
   // ---------- the end ----------
 
-  private async end(): Promise<void> {
-    const { repo, clock, metrics } = this.deps;
-    const reason = this.stopReason;
-    if (reason === 'lease_lost') {
+  protected override async end(): Promise<void> {
+    if (this.stopReason === 'lease_lost') {
       this.log.warn('lease lost: another dispatcher owns this campaign now');
-      return;
     }
-    const unwritten = this.results.length > 0 || this.flushErrors > 0;
-    if (reason === 'shutdown' || unwritten) {
-      await this.serial(() => repo.releaseLease(this.c.id, this.lease));
-      return;
-    }
-    const counts = await this.reconcile();
-    const figures: ProgressFigures = {
-      total: this.c.dispatch.total,
-      sent: counts.sent,
-      failed: counts.failed,
-      unknown: counts.unknown,
-    };
-    const now = clock();
-    switch (reason) {
-      case 'paused':
-        await this.serial(() => repo.releaseLease(this.c.id, this.lease));
-        await this.progress?.finish(figures, { kind: 'paused' });
-        return;
-      case 'cancelled':
-        await this.serial(() => repo.closeCancelled(this.c, this.lease, counts, now));
-        await repo.cleanupRun(this.c.id, this.c.run);
-        metrics.runs.inc({ outcome: 'cancelled' });
-        await this.progress?.finish(figures, { kind: 'cancelled' });
-        return;
-      case 'auto_paused': {
-        const why = this.stopDetail.reason ?? 'unknown';
-        await this.serial(() => repo.autoPause(this.c, this.lease, `consecutive_failures:${why}`));
-        await this.progress?.finish(figures, {
-          kind: 'auto_paused',
-          reason: why,
-          count: this.stopDetail.count ?? 0,
-        });
-        return;
-      }
-      case 'fatal':
-        await this.finish(counts, figures, 'failed', this.stopDetail.error ?? 'fatal');
-        return;
-      case undefined: {
-        const outcome = counts.sent + counts.unknown > 0 ? 'published' : 'failed';
-        await this.finish(
-          counts,
-          figures,
-          outcome,
-          outcome === 'failed' && figures.total === 0 ? 'empty_audience' : undefined,
-        );
-        return;
-      }
-    }
+    await super.end();
   }
 
-  private async finish(
-    counts: RunCounts,
-    figures: ProgressFigures,
-    outcome: 'published' | 'failed',
-    lastError: string | undefined,
-  ): Promise<void> {
-    const { repo, clock, metrics } = this.deps;
-    const now = clock();
-    const complete = this.stopReason === undefined;
-    const next = complete ? this.nextRun(now) : null;
-    const action = next ? 'recur' : outcome === 'published' ? 'complete' : 'fail';
-    const ok = await this.serial(() =>
-      repo.finishRun(this.c, this.lease, {
-        action,
-        outcome,
-        counts,
-        now,
-        ...(next ? { next } : {}),
-        ...(lastError ? { lastError } : {}),
-      }),
-    );
-    if (!ok) {
-      // Changed under us at the last moment (cancelled, say): leave the status to whoever changed it.
-      await this.serial(() => repo.releaseLease(this.c.id, this.lease));
-      return;
-    }
-    if (complete) await repo.cleanupRun(this.c.id, this.c.run);
-    metrics.runs.inc({ outcome });
-    this.log.info({ run: this.c.run, outcome, ...counts, next }, 'run finished');
-    await this.progress?.finish(figures, {
-      kind: outcome,
-      reasons: counts.reasons,
-      ...(next ? { next, zone: this.c.schedule.zone } : {}),
-    } as RunEnd);
+  protected override unwritten(): boolean {
+    return this.results.length > 0 || this.flushErrors > 0;
   }
 
-  /** The next occurrence of a recurring campaign after now (missed ones are skipped), or null. */
-  private nextRun(now: Date): Date | null {
-    const s = this.c.schedule;
-    if (!s.frequency || s.frequency === 'none' || !s.localDate || !s.localTime) return null;
-    try {
-      return nextOccurrence(
-        {
-          frequency: s.frequency,
-          ...(s.cron ? { cron: s.cron } : {}),
-          ...(s.endDate ? { endDate: s.endDate } : {}),
-        },
-        now,
-        s.zone || 'UTC',
-        { date: s.localDate, time: s.localTime },
-      );
-    } catch (err) {
-      this.log.warn({ err: String(err) }, 'cannot compute the next occurrence; the campaign ends');
-      return null;
-    }
+  protected override async endOther(_reason: 'fatal', counts: RunCounts, figures: ProgressFigures) {
+    await this.finish(counts, figures, 'failed', this.stopDetail.error ?? 'fatal');
+  }
+
+  protected override closed(outcome: 'cancelled' | 'published' | 'failed'): void {
+    this.deps.metrics.runs.inc({ outcome });
+  }
+
+  protected override badSchedule(err: unknown): void {
+    this.log.warn({ err: String(err) }, 'cannot compute the next occurrence; the campaign ends');
   }
 }

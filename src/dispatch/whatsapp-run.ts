@@ -3,13 +3,11 @@ import type {
   DeliveryResult,
   DispatchCampaign,
   DispatchRepository,
-  LeaseToken,
   RecipientSource,
   RunCounts,
   WorkItem,
 } from '../db/dispatch.repository.js';
 import { AWAITING_TEST, type WhatsAppRepository } from '../db/whatsapp.repository.js';
-import type { FailureReason } from '../domain/analytics.js';
 import { BROADCAST_LIST_SIZE, batchNumberFor } from '../domain/batches.js';
 import type { MessageMedia, WhatsAppSettings } from '../domain/campaign.js';
 import {
@@ -18,7 +16,6 @@ import {
   PER_RECIPIENT_PLACEHOLDERS,
   toWhatsApp,
 } from '../domain/message.js';
-import { nextOccurrence } from '../domain/schedule.js';
 import { type Logger, maskPhone } from '../logger.js';
 import { InvalidNumberError, type SendError, WhatsAppUnavailableError } from './errors.js';
 import type { SendLimiter } from './limiter.js';
@@ -29,13 +26,9 @@ import {
   type WhatsAppContent,
   type WhatsAppMessenger,
 } from './messengers/whatsapp.messenger.js';
-import {
-  createProgressReporter,
-  type ProgressFigures,
-  type ProgressReporter,
-  type RunEnd,
-} from './progress.js';
+import type { ProgressFigures } from './progress.js';
 import { type LinkTracking, linkTrackingFor, trackPlainText } from './render.js';
+import { LeasedRun, type StopReason } from './run-common.js';
 import { type Clock, systemClock, type Translate } from './types.js';
 
 /*
@@ -48,12 +41,7 @@ import { type Clock, systemClock, type Translate } from './types.js';
  */
 
 export type WaStopReason =
-  | 'paused'
-  | 'cancelled'
-  | 'lease_lost'
-  | 'shutdown'
-  | 'auto_paused'
-  | 'fatal'
+  | StopReason
   /** WhatsApp went away (disconnected, logged out, a call that never answered) */
   | 'unavailable';
 
@@ -150,31 +138,16 @@ export function createWhatsAppRenderer(message: DispatchCampaign['message']): (n
   };
 }
 
-export class WhatsAppRun {
+export class WhatsAppRun extends LeasedRun<'unavailable', string> {
   readonly done: Promise<void>;
-  private c: DispatchCampaign;
-  private readonly lease: LeaseToken;
-  private readonly log: Logger;
   private readonly settings: WhatsAppSettings;
-  private readonly clock: Clock;
   private readonly now: () => number;
   private readonly sleepFn: (ms: number) => Promise<void>;
-  private stopReason: WaStopReason | undefined;
-  private stopDetail: { reason?: FailureReason | string; count?: number; error?: string } = {};
-  private resolveStopped!: () => void;
-  private readonly stopped = new Promise<'stopped'>((resolve) => {
-    this.resolveStopped = () => resolve('stopped');
-  });
-  private writes: Promise<unknown> = Promise.resolve();
-  private controlling: Promise<void> | undefined;
-  private lastRenewAt = Date.now();
   private streak = 0;
-  private figures: ProgressFigures = { total: 0, sent: 0, failed: 0, unknown: 0 };
   private unsaved = { sent: 0, failed: 0, unknown: 0 };
   private sinceSave = 0;
   private results: DeliveryResult[] = [];
   private cursor = 0;
-  private progress: ProgressReporter | undefined;
   private content: WaMediaFile | undefined;
   private readonly render: (name?: string) => string;
   /** click tracking for this campaign's links (none without PUBLIC_URL or with tracking off) */
@@ -185,72 +158,25 @@ export class WhatsAppRun {
     private readonly deps: WhatsAppRunDeps,
     campaign: DispatchCampaign,
   ) {
-    this.c = campaign;
-    this.lease = { owner: deps.owner, epoch: campaign.lease?.epoch ?? 0 };
-    this.log = deps.logger.child({ campaignId: campaign.id, platform: 'whatsapp' });
+    super(
+      {
+        repo: deps.repo,
+        translate: deps.translate,
+        owner: deps.owner,
+        clock: deps.clock ?? systemClock,
+        log: deps.logger.child({ campaignId: campaign.id, platform: 'whatsapp' }),
+        config: deps.config,
+        label: 'whatsapp ',
+      },
+      campaign,
+    );
     this.settings = campaign.settings as unknown as WhatsAppSettings;
-    this.clock = deps.clock ?? systemClock;
     this.now = deps.now ?? Date.now;
     this.sleepFn = deps.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
     this.tuning = { controlIntervalMs: 1000, progressIntervalMs: 3000, ...deps.tuning };
     this.render = createWhatsAppRenderer(campaign.message);
     this.tracking = linkTrackingFor(deps.config, campaign);
     this.done = this.execute();
-  }
-
-  get campaignId(): number {
-    return this.c.id;
-  }
-
-  stop(reason: WaStopReason, detail: WhatsAppRun['stopDetail'] = {}): void {
-    if (this.stopReason) return;
-    this.stopReason = reason;
-    this.stopDetail = detail;
-    this.log.info({ reason, ...detail }, 'whatsapp run stopping');
-    this.resolveStopped();
-  }
-
-  private get stopping(): boolean {
-    return this.stopReason !== undefined;
-  }
-
-  /**
-   * Counts the run's deliveries and stores them as the counters. The count runs outside the write
-   * queue and the lease is renewed while it runs: on FerretDB it scans the whole collection (17 s
-   * over 100,000 deliveries, more under load), longer than a lease, and a renewal queued behind it
-   * let another claim take the run over and count again, round after round.
-   */
-  private async reconcile(): Promise<RunCounts> {
-    const { repo, config } = this.deps;
-    const leaseMs = config.LEASE_SECONDS * 1000;
-    const keepAlive = setInterval(() => {
-      void this.serial(() => repo.renewLease(this.c.id, this.lease, this.clock(), leaseMs)).catch(
-        () => undefined,
-      );
-    }, leaseMs / 3);
-    try {
-      const counts = await repo.countRun(this.c);
-      await this.serial(() => repo.saveCounters(this.c, this.lease, counts));
-      return counts;
-    } finally {
-      clearInterval(keepAlive);
-    }
-  }
-
-  private serial<T>(write: () => Promise<T>): Promise<T> {
-    const next = this.writes.then(write, write);
-    this.writes = next.catch(() => undefined);
-    return next;
-  }
-
-  private get adminId(): number | undefined {
-    return this.c.startedBy ?? this.c.createdBy;
-  }
-
-  private async locale(): Promise<string> {
-    const id = this.adminId;
-    const lang = id === undefined ? undefined : await this.deps.repo.adminLanguage(id).catch(() => undefined);
-    return lang ?? this.deps.config.DEFAULT_LANGUAGE;
   }
 
   private async tellAdmin(
@@ -272,22 +198,16 @@ export class WhatsAppRun {
   }
 
   private async execute(): Promise<void> {
-    const heartbeat = setInterval(() => {
-      this.controlling ??= this.control().finally(() => {
-        this.controlling = undefined;
-      });
-    }, this.tuning.controlIntervalMs);
+    const heartbeat = this.startHeartbeat(this.tuning.controlIntervalMs);
     try {
       const go = await this.prepare();
       if (go && !this.stopping) await this.send();
-      clearInterval(heartbeat);
-      await this.controlling;
+      await this.stopHeartbeat(heartbeat);
       if (go) await this.end();
     } catch (err) {
       this.log.error({ err: String(err) }, 'whatsapp run crashed; the lease will expire and the run resume');
     } finally {
-      clearInterval(heartbeat);
-      await this.controlling;
+      await this.stopHeartbeat(heartbeat);
       await this.progress?.close();
     }
   }
@@ -296,17 +216,9 @@ export class WhatsAppRun {
 
   /** False when the run must not send now (lease lost, waiting for the test's go-ahead). */
   private async prepare(): Promise<boolean> {
-    const { repo, wa, source } = this.deps;
+    const { wa, source } = this.deps;
     const now = this.clock();
-    if (await this.isNewRun()) {
-      const started = await this.serial(() => repo.startRun(this.c, this.lease, now));
-      if (!started) return false;
-      this.c = started;
-      this.log.info({ run: this.c.run }, 'whatsapp run started');
-    } else {
-      await this.serial(() => repo.continueRun(this.c, this.lease, now));
-      this.log.info({ run: this.c.run, cursor: this.c.dispatch.cursor }, 'whatsapp run continued');
-    }
+    if (!(await this.begin(now))) return false;
 
     if (this.settings.sendTestFirst) {
       const test = await wa.testState(this.c.id);
@@ -334,37 +246,12 @@ export class WhatsAppRun {
       }
     }
 
-    if (this.c.dispatch.expandedRun !== this.c.run) {
-      const total = await repo.expand(this.c, source);
-      await this.serial(() => repo.markExpanded(this.c, this.lease, total));
-      this.c.dispatch = { ...this.c.dispatch, expandedRun: this.c.run, total, cursor: 0 };
-      this.log.info({ run: this.c.run, total }, 'whatsapp audience expanded');
-    } else {
-      const unknown = await repo.resolveInterrupted(this.c, now);
-      if (unknown > 0) this.log.warn({ unknown }, 'deliveries interrupted by a crash marked unknown');
-    }
+    const unknown = await this.expandOrResolve(source, now);
+    if (unknown > 0) this.log.warn({ unknown }, 'deliveries interrupted by a crash marked unknown');
     this.cursor = this.c.dispatch.cursor;
-    const counts = await this.reconcile();
-    this.figures = {
-      total: this.c.dispatch.total,
-      sent: counts.sent,
-      failed: counts.failed,
-      unknown: counts.unknown,
-    };
-    await this.startProgress();
+    this.figures = this.figuresOf(await this.reconcile());
+    await this.startProgress(this.deps.telegram, noLimits, this.tuning.progressIntervalMs);
     return true;
-  }
-
-  private async isNewRun(): Promise<boolean> {
-    const c = this.c;
-    if (c.run === 0) return true;
-    const at = c.schedule.at?.getTime();
-    if (at === undefined || at === c.dispatch.runFor?.getTime()) return false;
-    const openWork =
-      c.dispatch.expandedRun !== c.run ||
-      c.dispatch.cursor < c.dispatch.total ||
-      (await this.deps.repo.hasPendingDeliveries(c.id, c.run));
-    return !openWork;
   }
 
   /**
@@ -416,27 +303,6 @@ export class WhatsAppRun {
 
   private async pauseFor(reason: string): Promise<boolean> {
     return this.serial(() => this.deps.repo.autoPause(this.c, this.lease, reason));
-  }
-
-  private async startProgress(): Promise<void> {
-    const { telegram, repo, translate } = this.deps;
-    const chatId = this.adminId;
-    if (!telegram || chatId === undefined) return;
-    const existing = this.c.progress?.chatId === chatId ? this.c.progress.messageId : undefined;
-    this.progress = createProgressReporter({
-      messenger: telegram,
-      limiter: noLimits,
-      translate,
-      logger: this.log,
-      locale: await this.locale(),
-      chatId,
-      campaign: { id: this.c.id, name: this.c.name },
-      ...(existing !== undefined ? { existingMessageId: existing } : {}),
-      onMessage: (messageId) =>
-        this.serial(() => repo.setProgressMessage(this.c.id, this.lease, chatId, messageId)),
-      intervalMs: this.tuning.progressIntervalMs,
-    });
-    await this.progress.start(this.figures);
   }
 
   /** The message for one contact; links tracked per recipient (the admin's test copy is not tracked). */
@@ -604,138 +470,25 @@ export class WhatsAppRun {
     return r === 'slept' && !this.stopping;
   }
 
-  private async control(): Promise<void> {
-    const { repo, config } = this.deps;
-    const leaseMs = config.LEASE_SECONDS * 1000;
-    try {
-      const seen = await repo.readControl(this.c.id);
-      if (!seen || seen.epoch !== this.lease.epoch) this.stop('lease_lost');
-      else if (seen.status === 'cancelled') this.stop('cancelled');
-      else if (seen.status !== 'sending') this.stop('paused');
-      else if (Date.now() - this.lastRenewAt >= leaseMs / 3) {
-        const status = await this.serial(() => repo.renewLease(this.c.id, this.lease, this.clock(), leaseMs));
-        if (status === null) this.stop('lease_lost');
-        else this.lastRenewAt = Date.now();
-      }
-    } catch (err) {
-      this.log.warn({ err: String(err) }, 'lease check failed');
-      if (Date.now() - this.lastRenewAt > leaseMs * 0.8) this.stop('lease_lost');
-    }
-    this.progress?.update(this.figures);
-  }
-
   // ---------- the end ----------
 
-  private async end(): Promise<void> {
-    const { repo } = this.deps;
-    const reason = this.stopReason;
-    if (reason === 'lease_lost') return;
-    if (reason === 'shutdown') {
-      await this.serial(() => repo.releaseLease(this.c.id, this.lease));
-      return;
-    }
-    const counts = await this.reconcile();
-    const figures: ProgressFigures = {
-      total: this.c.dispatch.total,
-      sent: counts.sent,
-      failed: counts.failed,
-      unknown: counts.unknown,
-    };
-    switch (reason) {
-      case 'paused':
-        await this.serial(() => repo.releaseLease(this.c.id, this.lease));
-        await this.progress?.finish(figures, { kind: 'paused' });
-        return;
-      case 'cancelled':
-        await this.serial(() => repo.closeCancelled(this.c, this.lease, counts, this.clock()));
-        await repo.cleanupRun(this.c.id, this.c.run);
-        await this.progress?.finish(figures, { kind: 'cancelled' });
-        return;
-      case 'auto_paused': {
-        const why = (this.stopDetail.reason ?? 'unknown') as FailureReason;
-        await this.serial(() => repo.autoPause(this.c, this.lease, `consecutive_failures:${why}`));
-        await this.progress?.finish(figures, {
-          kind: 'auto_paused',
-          reason: why,
-          count: this.stopDetail.count ?? 0,
-        });
-        return;
-      }
-      case 'unavailable': {
-        const why = String(this.stopDetail.reason ?? 'whatsapp_unavailable');
-        await this.pauseFor(why);
-        await this.progress?.finish(figures, { kind: 'paused' });
-        const locale = await this.locale();
-        await this.tellAdmin('whatsapp-run-paused', {
-          reason: this.deps.translate(locale, `whatsapp-reason-${why.replace(/^whatsapp_/, '')}`),
-          sent: figures.sent,
-          total: figures.total,
-        });
-        return;
-      }
-      case 'fatal':
-      case undefined: {
-        const outcome = counts.sent + counts.unknown > 0 ? 'published' : 'failed';
-        await this.finish(
-          counts,
-          figures,
-          outcome,
-          outcome === 'failed' && figures.total === 0 ? 'empty_audience' : undefined,
-        );
-        return;
-      }
-    }
-  }
-
-  private async finish(
+  protected override async endOther(
+    reason: 'fatal' | 'unavailable',
     counts: RunCounts,
     figures: ProgressFigures,
-    outcome: 'published' | 'failed',
-    lastError: string | undefined,
   ): Promise<void> {
-    const { repo } = this.deps;
-    const now = this.clock();
-    const next = this.stopReason === undefined ? this.nextRun(now) : null;
-    const action = next ? 'recur' : outcome === 'published' ? 'complete' : 'fail';
-    const ok = await this.serial(() =>
-      repo.finishRun(this.c, this.lease, {
-        action,
-        outcome,
-        counts,
-        now,
-        ...(next ? { next } : {}),
-        ...(lastError ? { lastError } : {}),
-      }),
-    );
-    if (!ok) {
-      await this.serial(() => repo.releaseLease(this.c.id, this.lease));
+    if (reason === 'fatal') {
+      await this.finishByCounts(counts, figures, true);
       return;
     }
-    await repo.cleanupRun(this.c.id, this.c.run);
-    this.log.info({ run: this.c.run, outcome, ...counts, next }, 'whatsapp run finished');
-    await this.progress?.finish(figures, {
-      kind: outcome,
-      reasons: counts.reasons,
-      ...(next ? { next, zone: this.c.schedule.zone } : {}),
-    } as RunEnd);
-  }
-
-  private nextRun(now: Date): Date | null {
-    const s = this.c.schedule;
-    if (!s.frequency || s.frequency === 'none' || !s.localDate || !s.localTime) return null;
-    try {
-      return nextOccurrence(
-        {
-          frequency: s.frequency,
-          ...(s.cron ? { cron: s.cron } : {}),
-          ...(s.endDate ? { endDate: s.endDate } : {}),
-        },
-        now,
-        s.zone || 'UTC',
-        { date: s.localDate, time: s.localTime },
-      );
-    } catch {
-      return null;
-    }
+    const why = String(this.stopDetail.reason ?? 'whatsapp_unavailable');
+    await this.pauseFor(why);
+    await this.progress?.finish(figures, { kind: 'paused' });
+    const locale = await this.locale();
+    await this.tellAdmin('whatsapp-run-paused', {
+      reason: this.deps.translate(locale, `whatsapp-reason-${why.replace(/^whatsapp_/, '')}`),
+      sent: figures.sent,
+      total: figures.total,
+    });
   }
 }

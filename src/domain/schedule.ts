@@ -246,6 +246,34 @@ export function nextOccurrence(
   }
 }
 
+/** The part of a campaign's schedule that says when it recurs. */
+export interface CampaignSchedule {
+  zone: string;
+  localDate?: LocalDate;
+  localTime?: LocalTime;
+  frequency?: Frequency;
+  cron?: string;
+  endDate?: LocalDate;
+}
+
+/**
+ * The next occurrence of a recurring campaign after `now` (missed ones are skipped), or null when
+ * it does not recur or has ended. Throws what nextOccurrence throws for a schedule it cannot read.
+ */
+export function nextScheduled(s: CampaignSchedule, now: Date): Date | null {
+  if (!s.frequency || s.frequency === 'none' || !s.localDate || !s.localTime) return null;
+  return nextOccurrence(
+    {
+      frequency: s.frequency,
+      ...(s.cron ? { cron: s.cron } : {}),
+      ...(s.endDate ? { endDate: s.endDate } : {}),
+    },
+    now,
+    s.zone || 'UTC',
+    { date: s.localDate, time: s.localTime },
+  );
+}
+
 /** `2029-06-13 11:24 Asia/Tokyo`; the zone name is kept because abbreviations are ambiguous. */
 export function formatInZone(instant: Date, zone: string, options: { showZone?: boolean } = {}): string {
   const tz = assertTimeZone(zone);
