@@ -85,7 +85,16 @@ async function startRoles(config: Config, logger: Logger, stops: { name: string;
       await bot.api.deleteWebhook();
       const runner: RunnerHandle = run(bot, {
         runner: {
-          fetch: { allowed_updates: ['message', 'callback_query', 'my_chat_member', 'chat_member'] },
+          fetch: {
+            allowed_updates: [
+              'message',
+              'channel_post',
+              'callback_query',
+              'my_chat_member',
+              'chat_member',
+              'message_reaction_count',
+            ],
+          },
         },
       });
       stops.push({ name: 'bot', stop: () => runner.isRunning() && runner.stop() });

@@ -53,7 +53,7 @@ stats-btn-list = ⬅ Other campaigns
 # Telegram figures the Bot API does not give.
 stats-views-na = Views: not available (the Bot API does not report them)
 stats-shares-na = Shares: not available (the Bot API does not report them)
-stats-reactions-na = Reactions: not collected
+stats-reactions = Reactions: { $count } (in groups and channels where the bot is an admin)
 stats-total-clicks = Clicks in total, repeats included: { $count }
 
 stats-tracking-on = 🔗 Click tracking: on. Links go through { $url } and each recipient's first click counts.

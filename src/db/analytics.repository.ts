@@ -63,7 +63,54 @@ export function createAnalyticsRepository({ Delivery }: Pick<Models, 'Delivery'>
     ): { sort(s: object): { lean<T>(): { cursor(): AsyncIterable<T> } } };
   };
 
+  // Latest reaction count per campaign message (Telegram sends the new total, not a change). Keyed by
+  // chat and message, so a repeated update overwrites instead of adding up.
+  const reactionCounts = Delivery.db.collection<{
+    _id: string;
+    campaignId: number;
+    run: number;
+    total: number;
+    at: Date;
+  }>('reaction_counts');
+
   return {
+    /**
+     * Stores the reaction total Telegram reported for one message, when it is a campaign's message.
+     * Returns the campaign, or null for any other message.
+     */
+    async recordReactions(
+      chatId: number,
+      messageId: number,
+      total: number,
+      at: Date,
+    ): Promise<number | null> {
+      const [delivery] = await deliveries
+        .aggregate<{ campaignId: number; run: number }>([
+          { $match: { platform: 'telegram', chatId, messageId: String(messageId) } },
+          { $limit: 1 },
+          { $project: { _id: 0, campaignId: 1, run: 1 } },
+        ])
+        .exec();
+      if (!delivery) return null;
+      await reactionCounts.replaceOne(
+        { _id: `${chatId}:${messageId}` },
+        { campaignId: delivery.campaignId, run: delivery.run, total, at },
+        { upsert: true },
+      );
+      return delivery.campaignId;
+    },
+
+    /** Reactions on a campaign's messages (one run, or all), as last reported. */
+    async reactions(campaignId: number, run?: number): Promise<number> {
+      const [row] = await reactionCounts
+        .aggregate<{ total: number }>([
+          { $match: { campaignId, ...(run !== undefined ? { run } : {}) } },
+          { $group: { _id: null, total: { $sum: '$total' } } },
+        ])
+        .toArray();
+      return row?.total ?? 0;
+    },
+
     /** One campaign's deliveries by run, status, reason and engagement, in a single scan. */
     async figures(campaignId: number, run?: number): Promise<FigureRow[]> {
       const rows = await deliveries

@@ -28,6 +28,8 @@ export interface CampaignReport {
   total: CampaignStats;
   /** every click on a tracked link, repeats included (`clicked` counts recipients) */
   totalClicks: number;
+  /** Telegram: reactions on the campaign's messages in groups and channels, as last reported */
+  reactions: number;
   /** one entry per run that has deliveries, oldest first */
   runs: RunStats[];
 }
@@ -135,7 +137,11 @@ export function createAnalyticsService(deps: ServiceDeps) {
 
     /** All runs together, each run on its own, and the total clicks: one aggregation for all of it. */
     async campaignReport(id: number): Promise<CampaignReport> {
-      const [campaign, rows] = await Promise.all([campaignOrThrow(id), repo.figures(id)]);
+      const [campaign, rows, reactions] = await Promise.all([
+        campaignOrThrow(id),
+        repo.figures(id),
+        repo.reactions(id),
+      ]);
       const byRun = new Map<number, FigureRow[]>();
       let totalClicks = 0;
       for (const row of rows) {
@@ -154,7 +160,15 @@ export function createAnalyticsService(deps: ServiceDeps) {
             stats: statsOf(campaign.platform, list),
           };
         });
-      return { campaign, total: statsOf(campaign.platform, rows), totalClicks, runs };
+      return { campaign, total: statsOf(campaign.platform, rows), totalClicks, reactions, runs };
+    },
+
+    /**
+     * Telegram's `message_reaction_count` update (groups and channels where the bot is an admin):
+     * the message's new reaction total. Returns the campaign it belongs to, or null.
+     */
+    async recordReactions(chatId: number, messageId: number, total: number): Promise<number | null> {
+      return repo.recordReactions(chatId, messageId, total, clock());
     },
 
     /** Totals of every campaign over the last `days` days (all time without it), and the top by CTR. */

@@ -202,7 +202,7 @@ describe('analytics: click tracking, figures from the deliveries, charts and CSV
       `Clicks in total, repeats included: ${repeats}`,
       'Views: not available (the Bot API does not report them)',
       'Shares: not available (the Bot API does not report them)',
-      'Reactions: not collected',
+      'Reactions: 0 (in groups and channels where the bot is an admin)',
       `Blocked contact: 1`,
       `Chat not found: 1`,
       `Click-through rate: ${pctOf(clicked, sent)}`,

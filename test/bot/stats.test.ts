@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createCampaignRepository } from '../../src/db/campaign.repository.js';
 import { defaultAudience, type Platform } from '../../src/domain/campaign.js';
 import { ADMIN_ID, type BotHarness, startBotHarness } from '../support/bot-harness.js';
@@ -122,6 +122,37 @@ describe('/stats, /templates, /whatsapp and the home buttons', () => {
     expect(stats.text).not.toContain('Read:');
     expect(stats.text).toMatch(/Telegram does not tell bots how many people viewed or shared a message/);
     expect(stats.text).toContain('Click tracking: off, because PUBLIC_URL is not set');
+    expect(stats.text).toContain('Reactions: 0');
+  });
+
+  it('counts the reactions Telegram reports on a campaign post, keeping the latest total', async () => {
+    const CHANNEL = -1_007_001;
+    await h.models.Delivery.updateOne(
+      { campaignId: telegramId, recipient: 'tg:900000' },
+      { $set: { chatId: CHANNEL, chatKind: 'channel', messageId: '41' } },
+    );
+    const update = (messageId: number, counts: number[]) =>
+      h.emulator.pushUpdate({
+        message_reaction_count: {
+          chat: { id: CHANNEL, type: 'channel', title: 'News' },
+          message_id: messageId,
+          date: Math.floor(Date.now() / 1000),
+          reactions: counts.map((total_count, i) => ({
+            type: { type: 'emoji', emoji: ['👍', '🔥', '❤'][i] },
+            total_count,
+          })),
+        },
+      });
+    update(41, [3, 2]);
+    update(41, [4, 2, 1]); // a new total replaces the old one
+    update(42, [9]); // not a campaign message
+    await vi.waitFor(
+      async () =>
+        expect(await h.services.analytics.campaignReport(telegramId)).toMatchObject({ reactions: 7 }),
+      SLOW,
+    );
+    const stats = await h.admin.sendAndWait(`/stats ${telegramId}`, /Weekend Special Offer/, SLOW);
+    expect(stats.text).toContain('Reactions: 7 (in groups and channels where the bot is an admin)');
   });
 
   it('offers recent campaigns without an id and answers an unknown or malformed id specifically', async () => {

@@ -152,6 +152,14 @@ export function membershipFeature(storagePrefix = 'mb:'): Composer<BotContext> {
     await next();
   });
 
+  // Reaction totals on campaign messages, which Telegram sends for groups and channels where the bot is
+  // an admin (anonymous totals; no per-user reactions are stored).
+  composer.on('message_reaction_count', async (ctx) => {
+    const { chat, message_id, reactions } = ctx.messageReactionCount;
+    const total = reactions.reduce((sum, r) => sum + r.total_count, 0);
+    await ctx.deps.services.analytics.recordReactions(chat.id, message_id, total);
+  });
+
   composer.on('chat_member', async (ctx) => {
     const { chat, new_chat_member: member } = ctx.chatMember;
     if (chat.type === 'private' || member.user.is_bot) return;

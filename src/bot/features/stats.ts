@@ -28,7 +28,13 @@ async function zoneOf(ctx: BotContext): Promise<string> {
   return ctx.deps.services.admins.timeZoneOf(uid(ctx));
 }
 
-function figureLines(ctx: BotContext, s: CampaignStats, whatsapp: boolean, totalClicks: number): string[] {
+function figureLines(
+  ctx: BotContext,
+  s: CampaignStats,
+  whatsapp: boolean,
+  totalClicks: number,
+  reactions: number,
+): string[] {
   const lines = [
     ctx.t('stats-sent', { count: s.sent }),
     ctx.t('stats-delivered', { count: s.delivered, percent: pct(s.percent.delivered) }),
@@ -42,7 +48,7 @@ function figureLines(ctx: BotContext, s: CampaignStats, whatsapp: boolean, total
     lines.push(ctx.t('stats-views-na'));
     lines.push(ctx.t('stats-clicked-tracked', { count: s.clicked, percent: pct(s.percent.clicked) }));
     lines.push(ctx.t('stats-shares-na'));
-    lines.push(ctx.t('stats-reactions-na'));
+    lines.push(ctx.t('stats-reactions', { count: reactions }));
   }
   if (totalClicks > s.clicked) lines.push(ctx.t('stats-total-clicks', { count: totalClicks }));
   if (s.unknown > 0) {
@@ -99,7 +105,7 @@ function reportText(ctx: BotContext, report: CampaignReport, zone: string): stri
     lines.push(ctx.t('stats-nothing-sent'), '', ...trackingLines(ctx, campaign));
     return lines.join('\n');
   }
-  lines.push(...figureLines(ctx, s, whatsapp, report.totalClicks));
+  lines.push(...figureLines(ctx, s, whatsapp, report.totalClicks, report.reactions));
 
   lines.push('', ctx.t('stats-delivery-title'));
   lines.push(ctx.t('stats-row-delivered', { count: s.delivered, percent: pct(s.percent.delivered) }));
