@@ -182,7 +182,6 @@ wizard-setting-sendTestFirst = Send test message first
 wizard-setting-linkPreview = Link preview
 wizard-setting-maxPerMinute = ⏱ Max messages per minute: { $value }
 wizard-setting-batchDelaySeconds = ⏳ Delay between batches: { $value } s
-wizard-setting-training = 🧠 Training: { $status }
 wizard-setting-disableLinkPreview = Disable link preview
 wizard-setting-disableNotification = Disable notifications
 wizard-setting-pin = Pin message
@@ -193,9 +192,6 @@ wizard-number-maxPerMinute = Type the maximum number of messages per minute ({ $
 wizard-number-batchDelaySeconds = Type the delay between batches in seconds ({ $min }–{ $max }). Now: { $current }
 wizard-number-invalid-integer = Type a whole number from { $min } to { $max }.
 wizard-number-invalid = Type a number of seconds from { $min } to { $max }.
-wizard-training-not_trained = Not trained
-wizard-training-training = Train for responses
-wizard-training-trained = Use trained model
 
 ## Step 6: review
 wizard-review-title = 📋 Campaign review (step 6 of 6)
@@ -216,7 +212,7 @@ wizard-review-schedule = Schedule: { $schedule }
 wizard-review-send-now = now
 wizard-review-repeat = { $when }, { $repeat }
 wizard-review-repeat-until = { $when }, { $repeat } until { $end }
-wizard-review-training = Training: { $training }
+wizard-review-training = Training: Not trained (set up automatic replies after saving, with /training)
 wizard-review-preview = Message preview:
 wizard-review-no-text = (no text: media only)
 wizard-review-media = Media: { $media }

@@ -184,7 +184,6 @@ wizard-setting-sendTestFirst = Сначала тестовое сообщени�
 wizard-setting-linkPreview = Предпросмотр ссылок
 wizard-setting-maxPerMinute = ⏱ Сообщений в минуту, не более: { $value }
 wizard-setting-batchDelaySeconds = ⏳ Пауза между пакетами: { $value } с
-wizard-setting-training = 🧠 Обучение: { $status }
 wizard-setting-disableLinkPreview = Без предпросмотра ссылок
 wizard-setting-disableNotification = Без уведомления
 wizard-setting-pin = Закрепить сообщение
@@ -195,9 +194,6 @@ wizard-number-maxPerMinute = Введите максимум сообщений 
 wizard-number-batchDelaySeconds = Введите паузу между пакетами в секундах ({ $min }–{ $max }). Сейчас: { $current }
 wizard-number-invalid-integer = Введите целое число от { $min } до { $max }.
 wizard-number-invalid = Введите число секунд от { $min } до { $max }.
-wizard-training-not_trained = Не обучена
-wizard-training-training = Обучать ответам
-wizard-training-trained = Обученная модель
 
 ## Шаг 6: проверка
 wizard-review-title = 📋 Проверка кампании (шаг 6 из 6)
@@ -220,7 +216,7 @@ wizard-review-schedule = Расписание: { $schedule }
 wizard-review-send-now = сейчас
 wizard-review-repeat = { $when }, { $repeat }
 wizard-review-repeat-until = { $when }, { $repeat } до { $end }
-wizard-review-training = Обучение: { $training }
+wizard-review-training = Обучение: не обучена (автоответы настраиваются после сохранения, командой /training)
 wizard-review-preview = Предпросмотр сообщения:
 wizard-review-no-text = (без текста: только вложение)
 wizard-review-media = Вложение: { $media }

@@ -181,7 +181,9 @@ describe('/newcampaign wizard', () => {
     expect(admin.buttons().flat()).toContain('⏱ Max messages per minute: 30');
     const review = await admin.pressAndWait('Continue ➡', /Campaign review/);
     expect(review.text).toContain('Recipients: 3 contacts');
-    expect(review.text).toContain('Training: Not trained');
+    expect(review.text).toContain(
+      'Training: Not trained (set up automatic replies after saving, with /training)',
+    );
     expect(review.text).toContain(
       'Flash Sale! 🔥 Get up to 50% off on all shoes. Limited time offer! Use code: FLASH50',
     );

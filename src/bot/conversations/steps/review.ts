@@ -1,4 +1,4 @@
-import { DEFAULT_TRAINING_STATUS, type Message } from '../../../domain/campaign.js';
+import type { Message } from '../../../domain/campaign.js';
 import { PermissionDeniedError } from '../../../domain/errors.js';
 import { parseFormatting } from '../../../domain/message.js';
 import { formatInZone, localToInstant } from '../../../domain/schedule.js';
@@ -82,9 +82,8 @@ function card(wiz: Wizard, draft: Draft, reach: number): string {
     wiz.t(`wizard-review-recipients-${platform}`, { reach }),
     wiz.t('wizard-review-schedule', { schedule: scheduleLine(wiz, draft) }),
   ];
-  if (platform === 'whatsapp') {
-    lines.push(wiz.t('wizard-review-training', { training: wiz.t(`wizard-training-${draft.training}`) }));
-  }
+  // Automatic replies need intents and a model: they are set up on the saved campaign (/training).
+  if (platform === 'whatsapp') lines.push(wiz.t('wizard-review-training'));
   lines.push('', wiz.t('wizard-review-preview'), preview(draft.text) || wiz.t('wizard-review-no-text'));
   if (draft.media) lines.push('', wiz.t('wizard-review-media', { media: describeMedia(wiz, draft.media) }));
   if (draft.buttons?.length) {
@@ -141,9 +140,6 @@ export async function reviewStep(env: StepEnv): Promise<StepResult> {
           },
           adminId,
         );
-        if (draft.platform === 'whatsapp' && draft.training !== DEFAULT_TRAINING_STATUS) {
-          c = await services.campaigns.setTraining(created.id, draft.training, adminId);
-        }
         if (mode === 'schedule') c = await services.campaigns.schedule(created.id, planned!, adminId);
         if (mode === 'now') c = await services.campaigns.sendNow(created.id, adminId);
         return {

@@ -2,7 +2,6 @@ import {
   defaultSettings,
   type PlatformSettings,
   type TelegramSettings,
-  TRAINING_STATUSES,
   type WhatsAppSettings,
 } from '../../../domain/campaign.js';
 import { mark, STEP_COUNT, type StepEnv, type StepResult } from '../campaign-draft.js';
@@ -93,12 +92,6 @@ export async function settingsStep({ wiz, draft }: StepEnv): Promise<StepResult>
           'batchDelaySeconds',
         ),
       ]);
-      rows.push([
-        button(
-          wiz.t('wizard-setting-training', { status: wiz.t(`wizard-training-${draft.training}`) }),
-          'trn',
-        ),
-      ]);
     } else {
       const s = settings as TelegramSettings;
       for (const key of TELEGRAM_TOGGLES)
@@ -136,11 +129,6 @@ export async function settingsStep({ wiz, draft }: StepEnv): Promise<StepResult>
           editing = answer.arg as NumberKey;
         }
         break;
-      case 'trn': {
-        const next = (TRAINING_STATUSES.indexOf(draft.training) + 1) % TRAINING_STATUSES.length;
-        draft.training = TRAINING_STATUSES[next]!;
-        break;
-      }
     }
   }
 }
