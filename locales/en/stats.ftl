@@ -137,3 +137,9 @@ stats-btn-range = { $days ->
     [30] 30 days
    *[all] All time
 }
+
+# Replies recipients sent after a campaign reached them.
+stats-btn-replies = 💬 Replies
+stats-replies-none = Nobody has replied to this campaign yet.
+stats-replies-title = 💬 Latest { $count } replies to campaign #{ $id }: { $name }
+stats-reply-line = • { $when } · { $from }: “{ $text }”

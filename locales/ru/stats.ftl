@@ -129,3 +129,9 @@ stats-btn-range = { $days ->
     [30] 30 дней
    *[all] Всё время
 }
+
+# Replies recipients sent after a campaign reached them.
+stats-btn-replies = 💬 Ответы
+stats-replies-none = На эту кампанию пока никто не ответил.
+stats-replies-title = 💬 Последние ответы на кампанию #{ $id } «{ $name }»: { $count }
+stats-reply-line = • { $when } · { $from }: «{ $text }»

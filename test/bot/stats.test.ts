@@ -155,6 +155,37 @@ describe('/stats, /templates, /whatsapp and the home buttons', () => {
     expect(stats.text).toContain('Reactions: 7 (in groups and channels where the bot is an admin)');
   });
 
+  it('lists the latest replies to a campaign with who wrote them and when, in the admin zone', async () => {
+    await h.models.Delivery.updateOne(
+      { campaignId: telegramId, recipient: 'tg:900001' },
+      { $set: { sentAt: new Date(Date.now() - 60_000) } },
+    );
+    await h.services.subscribers.subscribe({ id: 900_001, first_name: 'Mia', last_name: 'Rossi' });
+    expect(
+      await h.services.responses.record({
+        platform: 'telegram',
+        chatId: 900_001,
+        text: 'Until when is the offer valid?',
+        at: new Date(),
+      }),
+    ).toMatchObject({ campaignId: telegramId, first: true });
+
+    const stats = await h.admin.sendAndWait(`/stats ${telegramId}`, /Weekend Special Offer/, SLOW);
+    const list = await h.admin.pressAndWait('💬 Replies', /Latest 1 replies to campaign/, {
+      messageId: stats.message_id,
+    });
+    expect(list.text).toMatch(
+      /• \d{4}-\d\d-\d\d \d\d:\d\d UTC · Mia Rossi \(900001\): “Until when is the offer valid\?”/,
+    );
+
+    const none = await h.admin.sendAndWait(`/stats ${failedId}`, /Broken Blast/, SLOW);
+    const query = h.admin.pressButton('💬 Replies', { messageId: none.message_id });
+    expect(await h.admin.waitForAnswer(query)).toMatchObject({
+      text: 'Nobody has replied to this campaign yet.',
+      show_alert: true,
+    });
+  });
+
   it('offers recent campaigns without an id and answers an unknown or malformed id specifically', async () => {
     const pick = await h.admin.sendAndWait('/stats', /Which campaign\?/);
     expect(pick.text).toContain(`${failedId}. Broken Blast — ❌ Failed`);

@@ -153,11 +153,24 @@ function reportText(ctx: BotContext, report: CampaignReport, zone: string): stri
   return lines.join('\n');
 }
 
+const REPLIES_SHOWN = 10;
+
+/** Who wrote a reply: the WhatsApp number (admins follow up on it), or the subscriber's name. */
+async function senderName(ctx: BotContext, recipient: string): Promise<string> {
+  if (recipient.startsWith('wa:')) return recipient.slice(3);
+  const id = Number(recipient.slice(3));
+  const sub = Number.isSafeInteger(id) ? await ctx.deps.services.subscribers.get(id) : null;
+  const name = [sub?.firstName, sub?.lastName].filter(Boolean).join(' ');
+  return name ? `${name} (${id})` : String(id);
+}
+
 /** Charts, CSV, tracking and goal buttons, for /stats and for the campaign card's stats screen. */
 export function statsActions(ctx: BotContext, campaign: Campaign): InlineKeyboard {
   const kb = new InlineKeyboard()
     .text(ctx.t('stats-btn-charts'), `stats:g:${campaign.id}`)
-    .text(ctx.t('stats-btn-csv'), `stats:x:${campaign.id}`);
+    .text(ctx.t('stats-btn-csv'), `stats:x:${campaign.id}`)
+    .row()
+    .text(ctx.t('stats-btn-replies'), `stats:r:${campaign.id}`);
   if (canChange(ctx)) {
     const on = trackingSettings(campaign.settings).trackClicks !== false;
     kb.row()
@@ -363,6 +376,29 @@ export function statsFeature(storagePrefix = 'mb:'): Composer<BotContext> {
     /^stats:g:(\d+)$/,
     onCampaign(async (ctx, c) => {
       if (!(await sendCharts(ctx, c))) return { text: ctx.t('stats-charts-none'), alert: true };
+      return undefined;
+    }),
+  );
+  feature.callbackQuery(
+    /^stats:r:(\d+)$/,
+    onCampaign(async (ctx, c) => {
+      const replies = await ctx.deps.services.responses.list(c.id, { limit: REPLIES_SHOWN });
+      if (replies.length === 0) return { text: ctx.t('stats-replies-none'), alert: true };
+      const zone = await zoneOf(ctx);
+      const lines = [
+        ctx.t('stats-replies-title', { id: String(c.id), name: c.name, count: replies.length }),
+        '',
+      ];
+      for (const r of replies) {
+        lines.push(
+          ctx.t('stats-reply-line', {
+            when: formatInZone(new Date(r.at), zone),
+            from: await senderName(ctx, r.recipient),
+            text: r.text.length > 300 ? `${r.text.slice(0, 299)}…` : r.text,
+          }),
+        );
+      }
+      await ctx.reply(lines.join('\n'), { link_preview_options: { is_disabled: true } });
       return undefined;
     }),
   );
