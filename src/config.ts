@@ -1,4 +1,5 @@
 import { hostname } from 'node:os';
+import { isSupportedCountry } from 'libphonenumber-js';
 import { z } from 'zod';
 
 /**
@@ -110,6 +111,13 @@ const schema = z.object({
   TELEGRAM_AUTO_RETRY: flag(true),
   /** a message from a recipient this long after a campaign reached them counts as its response */
   RESPONSE_WINDOW_HOURS: positiveNumber(72),
+  /** contact imports read numbers without a +country prefix as this country's (ISO 3166 code) */
+  DEFAULT_PHONE_COUNTRY: z
+    .string()
+    .trim()
+    .toUpperCase()
+    .refine(isSupportedCountry, { error: 'expected a two-letter country code such as DE or US' })
+    .optional(),
 });
 
 export type Config = z.output<typeof schema>;

@@ -19,6 +19,7 @@ contacts-import-prompt =
     📥 Send the CSV file as a document (📎 → File), at most { $limit }.
     Columns: phone,name,segments (a header row is optional). Several segments are separated by “;”.
     Write numbers with the country code, e.g. +4915112345678.
+contacts-import-country = Numbers without a country code are read as { $country } numbers (DEFAULT_PHONE_COUNTRY).
 contacts-import-need-document = Please send the CSV as a document (📎 → File, at most { $limit }), or press ✖ Cancel.
 contacts-import-hint = To import contacts from this file, open /contacts, press 📥 Import CSV, then send it again.
 contacts-import-done = ✅ Import finished: { $added } added, { $updated } updated, { $rejected } { $rejected ->

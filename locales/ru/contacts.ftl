@@ -13,6 +13,7 @@ contacts-import-prompt =
     📥 Пришлите CSV-файл документом (📎 → Файл), не больше { $limit }.
     Столбцы: phone,name,segments (строка заголовка не обязательна). Несколько сегментов разделяйте «;».
     Номера пишите с кодом страны, например +79161234567.
+contacts-import-country = Номера без кода страны читаются как номера { $country } (DEFAULT_PHONE_COUNTRY).
 contacts-import-need-document = Пришлите CSV документом (📎 → Файл, не больше { $limit }) или нажмите ✖ Отмена.
 contacts-import-hint = Чтобы импортировать контакты из этого файла, откройте /contacts, нажмите 📥 Импорт CSV и пришлите файл ещё раз.
 contacts-import-done = ✅ Импорт завершён: добавлено { $added }, обновлено { $updated }, пропущено строк: { $rejected }.

@@ -132,3 +132,25 @@ describe('/contacts', () => {
     expect(await h.models.Contact.countDocuments({ phone: '+33699999999' })).toBe(0);
   });
 });
+
+describe('/contacts with DEFAULT_PHONE_COUNTRY', () => {
+  let h: BotHarness;
+  beforeAll(async () => {
+    h = await startBotHarness({ DEFAULT_PHONE_COUNTRY: 'de' });
+  });
+  afterAll(async () => {
+    await h?.stop();
+  });
+
+  it('reads numbers without a country code as that country, and says so', async () => {
+    await h.admin.sendAndWait('/contacts', /WhatsApp contacts/);
+    await h.admin.pressAndWait('📥 Import CSV', /read as DE numbers/);
+    h.admin.sendDocument({ fileName: 'local.csv', content: '0151 12345678,Lena\n+14155552671,Bob\n' });
+    const report = await h.admin.waitForReply(/Import finished/);
+    expect(report.text).toContain('2 added, 0 updated, 0 rows skipped');
+    expect((await h.models.Contact.find().sort({ phone: 1 }).lean()).map((c) => c.phone)).toEqual([
+      '+14155552671',
+      '+4915112345678',
+    ]);
+  });
+});

@@ -65,7 +65,9 @@ export function contactsFeature(storagePrefix = 'mb:'): Composer<BotContext> {
     pressed(async (ctx) => {
       if (!canChange(ctx)) return { text: ctx.t('viewer-read-only'), alert: true };
       await pending.set(ctx, { kind: 'cts-import' });
-      await ctx.reply(ctx.t('contacts-import-prompt', { limit: '5 MB' }), {
+      const country = ctx.deps.config.DEFAULT_PHONE_COUNTRY;
+      const prompt = ctx.t('contacts-import-prompt', { limit: '5 MB' });
+      await ctx.reply(country ? `${prompt}\n${ctx.t('contacts-import-country', { country })}` : prompt, {
         reply_markup: cancelKeyboard(ctx),
       });
       return undefined;
@@ -128,7 +130,11 @@ export function contactsFeature(storagePrefix = 'mb:'): Composer<BotContext> {
         ...(doc.file_size !== undefined ? { size: doc.file_size } : {}),
       });
       const rows = readContactsCsv(await download(ctx, doc.file_id));
-      const report = await ctx.deps.services.contacts.importContacts(rows);
+      const country = ctx.deps.config.DEFAULT_PHONE_COUNTRY;
+      const report = await ctx.deps.services.contacts.importContacts(
+        rows,
+        country ? { defaultCountry: country } : {},
+      );
       await pending.clear(ctx);
       const lines = [
         ctx.t('contacts-import-done', {
