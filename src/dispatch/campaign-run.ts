@@ -311,15 +311,16 @@ export class CampaignRun extends LeasedRun {
         this.deps.limiter.tryAcquire({ chatId: item.chatId, kind: item.kind }, { paid }),
       );
       if (r === STOPPED) return this.release(item);
-      if (r.ok) return this.launch(item, true);
-      if (r.reason === 'chat') return this.launch(item, false);
+      if (r.ok) return this.launch(item, r.go);
+      if (r.reason === 'chat') return this.launch(item, undefined);
       if (!(await this.pause(r.waitMs))) return this.release(item);
     }
   }
 
-  private async launch(item: WorkItem, haveSlot: boolean): Promise<void> {
+  /** `go`: the global slot pump took for it (see AcquireResult), or none when the chat said wait. */
+  private async launch(item: WorkItem, go: (() => void) | undefined): Promise<void> {
     while (this.tasks.size >= this.maxInFlight) await Promise.race(this.tasks);
-    const task: Promise<void> = this.send(item, haveSlot)
+    const task: Promise<void> = this.send(item, go)
       .catch((err: unknown) => {
         this.log.error({ err: String(err), recipient: item.recipient }, 'send task failed unexpectedly');
         this.complete(this.result(item, item.chatId, 1, 'unknown'));
@@ -335,24 +336,23 @@ export class CampaignRun extends LeasedRun {
 
   // ---------- one recipient ----------
 
-  private async send(item: WorkItem, haveSlot: boolean): Promise<void> {
+  private async send(item: WorkItem, slot: (() => void) | undefined): Promise<void> {
     const { messenger, limiter, metrics, repo, config, tuning } = this.deps;
     let chatId = item.chatId;
-    let slot = haveSlot;
+    let go = slot;
     let attempts = 0;
     let limited = 0;
     let migrated = false;
     for (;;) {
-      if (!slot && !(await this.acquire(chatId, item))) return this.release(item);
-      slot = false;
+      go ??= await this.acquire(chatId, item);
+      if (!go) return this.release(item);
+      const message = this.render(item.name, { run: this.c.run, recipient: item.recipient });
+      go();
+      go = undefined;
       attempts++;
       const started = performance.now();
       try {
-        const { messageId } = await messenger.send(
-          chatId,
-          this.render(item.name, { run: this.c.run, recipient: item.recipient }),
-          this.sendOptions,
-        );
+        const { messageId } = await messenger.send(chatId, message, this.sendOptions);
         metrics.latency.observe((performance.now() - started) / 1000);
         if (this.settings.pin && item.canPin !== false) await this.pin(chatId, messageId);
         this.complete(this.result(item, chatId, attempts, 'sent', { messageId }));
@@ -389,15 +389,16 @@ export class CampaignRun extends LeasedRun {
     }
   }
 
-  private async acquire(chatId: number, item: WorkItem): Promise<boolean> {
+  /** A global and chat slot for a retry; undefined when the run stopped first. */
+  private async acquire(chatId: number, item: WorkItem): Promise<(() => void) | undefined> {
     for (;;) {
-      if (this.stopping) return false;
+      if (this.stopping) return undefined;
       const r = await this.raceStop(
         this.deps.limiter.tryAcquire({ chatId, kind: item.kind }, { paid: this.sendOptions.paidBroadcast }),
       );
-      if (r === STOPPED) return false;
-      if (r.ok) return true;
-      if (!(await this.pause(r.waitMs))) return false;
+      if (r === STOPPED) return undefined;
+      if (r.ok) return r.go;
+      if (!(await this.pause(r.waitMs))) return undefined;
     }
   }
 
@@ -408,7 +409,8 @@ export class CampaignRun extends LeasedRun {
         paid: this.sendOptions.paidBroadcast,
         perChat: false,
       });
-      if (!r.ok) await sleep(r.waitMs);
+      if (r.ok) r.go();
+      else await sleep(r.waitMs);
       await this.deps.messenger.pin(chatId, messageId, {
         disableNotification: this.sendOptions.disableNotification,
       });

@@ -19,7 +19,15 @@ export interface AcquireOptions {
 }
 
 export type AcquireResult =
-  | { ok: true }
+  | {
+      ok: true;
+      /**
+       * Call right before the platform call. When the call leaves late (a pause after the slot was
+       * granted: GC, a busy event loop), the slot is moved to now in Redis, so the calls after it
+       * keep their distance from when it really left.
+       */
+      go(): void;
+    }
   | { ok: false; waitMs: number; reason: 'chat' | 'backoff' | 'global' };
 
 /**
@@ -56,10 +64,12 @@ export interface TelegramLimiterOptions {
 
 // The last gate before a call, in one round trip and in Redis time (dispatchers on several machines
 // agree): the shared 429 back-off, a minimum gap since the previous call and a sliding-window log
-// of the last `limit` calls (the hard ceiling), then the chat's own spacing. Bottleneck's minTime
-// paces from the scheduled times: after a pause (GC, a busy event loop) the late call and the next
-// one would leave together, which the gap prevents. Records the call only when all let it through.
-// Returns [waitMs, why]: why 0 = go (wait 0) or chat, 1 = back-off, 2 = global window.
+// of the calls (a sorted set of call ids scored by when they left: the hard ceiling), then the
+// chat's own spacing. Bottleneck's minTime paces from the scheduled times: after a pause (GC, a busy
+// event loop) the late call and the next one would leave together, which the gap prevents. Records
+// the call only when all let it through.
+// Returns [waitMs, why, id, at]: why 0 = go (wait 0) or chat, 1 = back-off, 2 = global window; id
+// and at name the recorded call, for LATE.
 const RESERVE = `
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
@@ -69,11 +79,12 @@ local limit = tonumber(ARGV[2])
 local windowMs = tonumber(ARGV[3])
 local minGap = tonumber(ARGV[4])
 local last = tonumber(redis.call('GET', KEYS[4]) or '0')
-if now - last < minGap then return {minGap - (now - last), 2} end
-local n = redis.call('LLEN', KEYS[3])
+if now - last < minGap then return {math.ceil(minGap - (now - last)), 2} end
+redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', now - windowMs)
+local n = redis.call('ZCARD', KEYS[3])
 if n >= limit then
-  local oldest = tonumber(redis.call('LINDEX', KEYS[3], n - limit))
-  if now - oldest < windowMs then return {oldest + windowMs - now, 2} end
+  local oldest = redis.call('ZRANGE', KEYS[3], n - limit, n - limit, 'WITHSCORES')
+  return {math.max(1, tonumber(oldest[2]) + windowMs - now), 2}
 end
 if KEYS[1] ~= '' then
   local interval = tonumber(ARGV[1])
@@ -81,11 +92,24 @@ if KEYS[1] ~= '' then
   if nextAt > now then return {nextAt - now, 0} end
   redis.call('SET', KEYS[1], now + interval, 'PX', interval)
 end
-redis.call('RPUSH', KEYS[3], now)
+local id = redis.call('INCR', KEYS[5])
+redis.call('ZADD', KEYS[3], now, id)
 redis.call('SET', KEYS[4], now, 'PX', windowMs * 2)
-if n + 1 > limit then redis.call('LTRIM', KEYS[3], n + 1 - limit, -1) end
 redis.call('PEXPIRE', KEYS[3], windowMs * 2)
-return {0, 0}
+redis.call('PEXPIRE', KEYS[5], windowMs * 2)
+return {0, 0, id, now}
+`;
+
+// A call granted at `at` left `ARGV[2]` ms late: move it in the window log (and the last-call time),
+// so that the window and the gap count from when it really left.
+const LATE = `
+local s = redis.call('ZSCORE', KEYS[1], ARGV[1])
+if not s then return 0 end
+local moved = tonumber(s) + tonumber(ARGV[2])
+redis.call('ZADD', KEYS[1], moved, ARGV[1])
+local last = tonumber(redis.call('GET', KEYS[2]) or '0')
+if moved > last then redis.call('SET', KEYS[2], moved, 'PX', tonumber(ARGV[3])) end
+return moved
 `;
 
 const SET_BACKOFF = `
@@ -97,18 +121,24 @@ if until_ > current then redis.call('SET', KEYS[1], until_, 'PX', ARGV[1]) end
 return until_ - now
 `;
 
+/** A call that leaves this much later than a prompt one is moved in the window log (see LATE). */
+const LATE_MS = 3;
+
 function globalLimiterSettings(rate: number, headroom: number): Bottleneck.ConstructorOptions {
+  const burst = Math.max(2, Math.ceil(rate / 10));
   return {
     // minTime paces the calls just under the ceiling. The reservoir is a token bucket refilled
     // continuously at the full ceiling (computed from elapsed time, so the 200 ms heartbeat does not
-    // cut the rate; a refill exactly at the paced rate made jobs wait for heartbeats): it only binds
-    // if calls bunch up, and caps a burst at a tenth of a second's worth.
+    // cut the rate): it only binds if calls bunch up, and caps a burst at a tenth of a second's
+    // worth, but holds at least two. A job that finds it empty waits for the next heartbeat, so with
+    // one token a job queued behind another (a retry, a second run) waited 200 ms every time: half
+    // the rate at 10/s.
     // Whole milliseconds: with a key timeout Bottleneck passes nextRequest to PEXPIRE.
     minTime: Math.max(Math.ceil(1000 / rate), Math.floor(1000 / (rate * headroom))),
-    reservoir: Math.max(1, Math.ceil(rate / 10)),
+    reservoir: burst,
     reservoirIncreaseAmount: 1,
     reservoirIncreaseInterval: Math.max(1, Math.floor(1000 / rate)),
-    reservoirIncreaseMaximum: Math.max(1, Math.ceil(rate / 10)),
+    reservoirIncreaseMaximum: burst,
     maxConcurrent: null,
     heartbeatInterval: 200,
   };
@@ -180,13 +210,16 @@ export async function createTelegramLimiter(opts: TelegramLimiterOptions): Promi
   const redis = new Redis(connectionOptions(opts.redisUrl));
   redis.on('error', (err) => opts.logger.debug({ err: String(err) }, 'limiter redis error'));
   const backoffKey = `${opts.namespace}:backoff`;
-  const globalWindowKey = `${opts.namespace}:window`;
-  const paidWindowKey = `${opts.namespace}:window:paid`;
+  const globalWindowKey = `${opts.namespace}:calls`;
+  const paidWindowKey = `${opts.namespace}:calls:paid`;
   // A little over the limit's spacing, for the same reason as the window.
   const privateMs = Math.ceil(1000 / opts.privateChatRate) + 50;
   const groupMs = Math.ceil(60_000 / opts.groupRatePerMinute) + 50;
   let localBackoffUntil = 0;
   let stopped = false;
+  // The quickest grant seen (a Redis round trip with nothing in the way): what a call that leaves on
+  // time takes from asking to leaving.
+  let fastestGrantMs = Number.POSITIVE_INFINITY;
 
   return {
     async tryAcquire(target, options = {}) {
@@ -200,27 +233,43 @@ export async function createTelegramLimiter(opts: TelegramLimiterOptions): Promi
         ? [paidWindowKey, opts.paidRate]
         : [globalWindowKey, opts.globalRate];
       const minGap = Math.floor((900 / limit) * 100) / 100;
-      const reserve = async () =>
-        (await redis.eval(
+      let askedAt = 0;
+      const reserve = async () => {
+        askedAt = performance.now();
+        return (await redis.eval(
           RESERVE,
-          4,
+          5,
           chatKey,
           backoffKey,
           windowKey,
           `${windowKey}:last`,
+          `${windowKey}:id`,
           interval,
           Math.max(1, Math.floor(limit)),
           windowMs,
           minGap,
-        )) as [number, number];
-      let [wait, why] = await reserve();
+        )) as [number, number, number?, number?];
+      };
+      let [wait, why, id] = await reserve();
       // The window is only a few ms late when pacing jitters: wait for it with the slot we already
       // have, rather than giving the slot up and queueing for another.
       for (let i = 0; i < 5 && why === 2 && wait > 0 && wait < 500; i++) {
         await new Promise((r) => setTimeout(r, wait));
-        [wait, why] = await reserve();
+        [wait, why, id] = await reserve();
       }
-      if (wait <= 0) return { ok: true };
+      if (wait <= 0) {
+        fastestGrantMs = Math.min(fastestGrantMs, performance.now() - askedAt);
+        return {
+          ok: true,
+          go: () => {
+            const late = Math.round(performance.now() - askedAt - fastestGrantMs);
+            if (late < LATE_MS || id === undefined) return;
+            redis
+              .eval(LATE, 2, windowKey, `${windowKey}:last`, id, late, windowMs * 2)
+              .catch((err: unknown) => opts.logger.debug({ err: String(err) }, 'could not move a late call'));
+          },
+        };
+      }
       if (why === 1) localBackoffUntil = Math.max(localBackoffUntil, Date.now() + wait);
       return { ok: false, waitMs: wait, reason: why === 1 ? 'backoff' : why === 2 ? 'global' : 'chat' };
     },
@@ -254,7 +303,7 @@ export function createUnlimitedLimiter(): SendLimiter {
   return {
     async tryAcquire() {
       const remaining = until - Date.now();
-      return remaining > 0 ? { ok: false, waitMs: remaining, reason: 'backoff' } : { ok: true };
+      return remaining > 0 ? { ok: false, waitMs: remaining, reason: 'backoff' } : { ok: true, go() {} };
     },
     async backoff(seconds) {
       until = Math.max(until, Date.now() + seconds * 1000);

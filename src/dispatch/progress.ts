@@ -132,7 +132,7 @@ export function createProgressReporter(opts: ProgressOptions): ProgressReporter 
         { chatId: opts.chatId, kind: 'private' },
         { priority: 1, perChat },
       );
-      if (r.ok) return;
+      if (r.ok) return r.go();
       await new Promise((res) => setTimeout(res, Math.min(r.waitMs, 5000)));
     }
   };

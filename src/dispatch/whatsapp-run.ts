@@ -114,7 +114,7 @@ const SAVE_EVERY = 20;
 
 /** Progress messages go to one admin at a low rate: no shared budget needed. */
 const noLimits: SendLimiter = {
-  tryAcquire: async () => ({ ok: true }),
+  tryAcquire: async () => ({ ok: true, go() {} }),
   backoff: async () => {},
   backoffRemaining: () => 0,
   stop: async () => {},
