@@ -74,6 +74,19 @@ export function createDeliveryRepository({ Delivery }: Pick<Models, 'Delivery'>)
       const result = await Delivery.deleteMany({ campaignId }).exec();
       return result.deletedCount;
     },
+
+    /**
+     * The dispatcher's working sets of a campaign (audience pages, recipient claims, lease records):
+     * what is left when a run will never continue (cancelled while paused, or deleted).
+     */
+    async removeWorkingSets(campaignId: number): Promise<void> {
+      const { db } = Delivery;
+      await Promise.all(
+        ['dispatch_pages', 'dispatch_claims', 'dispatch_leases'].map((name) =>
+          db.collection(name).deleteMany({ campaignId }),
+        ),
+      );
+    },
   };
 }
 

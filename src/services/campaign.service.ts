@@ -237,7 +237,10 @@ export function createCampaignService(
     /** A running send stops at its next lease renewal (the dispatcher renews only while `sending`). */
     async cancel(id: number, adminId: number): Promise<Campaign> {
       const c = await get(id);
-      return repo.changeStatus(id, c.status, 'cancel', { set: { updatedBy: adminId } });
+      const cancelled = await repo.changeStatus(id, c.status, 'cancel', { set: { updatedBy: adminId } });
+      // A running send cleans up as it stops; a paused one has no dispatcher left to do it.
+      if (c.status === 'paused') await deliveries.removeWorkingSets(id);
+      return cancelled;
     },
 
     async pause(id: number, adminId: number): Promise<Campaign> {
@@ -293,6 +296,7 @@ export function createCampaignService(
       if (outcome === 'remove') {
         await repo.remove(id, c.status);
         await deliveries.removeForCampaign(id);
+        await deliveries.removeWorkingSets(id);
       } else {
         await repo.changeStatus(id, c.status, 'archive', {
           set: { archivedAt: clock(), updatedBy: adminId },

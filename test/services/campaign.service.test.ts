@@ -236,6 +236,28 @@ describe('campaign use cases', () => {
     expect((await s.campaigns.cancel(c.id, OWNER)).status).toBe('cancelled');
   });
 
+  it('cancelling a paused send removes its dispatch working sets, and only its own', async () => {
+    const c = await readyTelegram('Paused then cancelled');
+    const other = await readyTelegram('Still paused');
+    const db = h.models.Campaign.db;
+    for (const id of [c.id, other.id]) {
+      await h.models.Campaign.updateOne({ _id: id }, { status: 'paused', run: 1, pauseReason: 'manual' });
+      await db
+        .collection('dispatch_pages')
+        .insertOne({ _id: `${id}:1:0` as never, campaignId: id, run: 1, page: 0, items: [] });
+      await db
+        .collection('dispatch_claims')
+        .insertOne({ campaignId: id, run: 1, recipient: 'tg:1', pass: 0 });
+    }
+    const left = async (id: number) =>
+      (await db.collection('dispatch_pages').countDocuments({ campaignId: id })) +
+      (await db.collection('dispatch_claims').countDocuments({ campaignId: id }));
+
+    expect((await s.campaigns.cancel(c.id, OWNER)).status).toBe('cancelled');
+    expect(await left(c.id)).toBe(0);
+    expect(await left(other.id)).toBe(2);
+  });
+
   it('retries a failed campaign by resending only the failed deliveries of its last run', async () => {
     const c = await readyTelegram('Failed send');
     await h.models.Campaign.updateOne(
