@@ -70,6 +70,12 @@ whatsapp-reason-media_unavailable = the campaign's file could not be downloaded 
 whatsapp-reason-no_test_phone = no test number set
 whatsapp-reason-test_failed = the test message could not be sent
 whatsapp-run-paused = ⏸ { $name } (#{ $id }) is paused: { $reason }. Sent so far: { $sent } of { $total }. It resumes where it stopped once you resume it in /campaigns.
+whatsapp-resume-offer = ▶ WhatsApp can send again. Paused while it was down:
+    { $list }
+    Resume each when you are ready (you will be asked to confirm):
+whatsapp-resume-item = • { $name } (#{ $id }): { $sent } of { $total } sent
+whatsapp-resume-item-unstarted = • { $name } (#{ $id }): not started yet
+whatsapp-btn-resume = ▶ Resume #{ $id }
 whatsapp-test-no-phone = ⏸ { $name } (#{ $id }) waits for its test message, but you have no test number: set one in /whatsapp → 📱 Test number, then resume the campaign.
 whatsapp-test-failed = ⏸ { $name } (#{ $id }): the test message could not be sent ({ $reason }). The campaign is paused.
 whatsapp-test-sent = 📱 The test message of { $name } (#{ $id }) went to { $phone }. Check it on that phone, then send the campaign to everyone:

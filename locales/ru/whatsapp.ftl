@@ -70,6 +70,12 @@ whatsapp-reason-media_unavailable = файл кампании не удалос�
 whatsapp-reason-no_test_phone = не задан тестовый номер
 whatsapp-reason-test_failed = тестовое сообщение не отправилось
 whatsapp-run-paused = ⏸ { $name } (#{ $id }) приостановлена: { $reason }. Отправлено: { $sent } из { $total }. Она продолжится с того же места, когда вы возобновите её в /campaigns.
+whatsapp-resume-offer = ▶ WhatsApp снова может отправлять. Приостановлены, пока он был недоступен:
+    { $list }
+    Возобновите каждую, когда будете готовы (бот попросит подтвердить):
+whatsapp-resume-item = • { $name } (#{ $id }): отправлено { $sent } из { $total }
+whatsapp-resume-item-unstarted = • { $name } (#{ $id }): ещё не начата
+whatsapp-btn-resume = ▶ Продолжить #{ $id }
 whatsapp-test-no-phone = ⏸ { $name } (#{ $id }) ждёт тестового сообщения, но у вас не задан тестовый номер: укажите его в /whatsapp → 📱 Тестовый номер и возобновите кампанию.
 whatsapp-test-failed = ⏸ { $name } (#{ $id }): тестовое сообщение не отправилось ({ $reason }). Кампания приостановлена.
 whatsapp-test-sent = 📱 Тестовое сообщение кампании { $name } (#{ $id }) отправлено на { $phone }. Проверьте его на телефоне и отправьте кампанию всем:

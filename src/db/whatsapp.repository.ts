@@ -144,6 +144,31 @@ export function createWhatsAppRepository(models: Models) {
       return res.modifiedCount === 1;
     },
 
+    /** WhatsApp campaigns paused because WhatsApp could not send (their reason starts whatsapp_). */
+    async pausedForConnection(
+      limit = 20,
+    ): Promise<{ id: number; name: string; adminId?: number; sent: number; total: number }[]> {
+      const docs = await Campaign.find(
+        { platform: 'whatsapp', status: 'paused', pauseReason: /^whatsapp_/ },
+        { name: 1, startedBy: 1, createdBy: 1, counters: 1 },
+      )
+        .sort({ _id: 1 })
+        .limit(limit)
+        .lean()
+        .exec();
+      return docs.map((d) => {
+        const counters = (d.counters ?? {}) as { sent?: number; total?: number };
+        const adminId = (d.startedBy ?? d.createdBy) as number | undefined;
+        return {
+          id: d._id as number,
+          name: String(d.name),
+          ...(adminId !== undefined ? { adminId } : {}),
+          sent: counters.sent ?? 0,
+          total: counters.total ?? 0,
+        };
+      });
+    },
+
     /** getNumberId said no: the contact is kept (with its history) but never sent to again. */
     async markInvalid(phones: readonly string[]): Promise<void> {
       if (phones.length === 0) return;

@@ -245,9 +245,51 @@ export function createWhatsAppRole(deps: WhatsAppRoleDeps): WhatsAppRole {
     },
     onReady: () => {
       lastDown = undefined;
-      void tick();
+      void offerResume().finally(() => void tick());
     },
   });
+
+  /**
+   * Back online: each admin whose campaigns were paused because WhatsApp was down gets them listed
+   * with a Resume button each (the campaign card's own, which asks before sending). They are not
+   * resumed by themselves: hours may have passed, and the admin decides.
+   */
+  async function offerResume(): Promise<void> {
+    try {
+      const paused = await wa.pausedForConnection();
+      const byAdmin = new Map<number, typeof paused>();
+      for (const c of paused) {
+        for (const adminId of c.adminId !== undefined ? [c.adminId] : await notifier.admins()) {
+          byAdmin.set(adminId, [...(byAdmin.get(adminId) ?? []), c]);
+        }
+      }
+      for (const [adminId, campaigns] of byAdmin) {
+        const locale = await notifier.localeOf(adminId);
+        const list = campaigns
+          .map((c) =>
+            translate(locale, c.total > 0 ? 'whatsapp-resume-item' : 'whatsapp-resume-item-unstarted', {
+              name: c.name,
+              id: String(c.id),
+              sent: c.sent,
+              total: c.total,
+            }),
+          )
+          .join('\n');
+        await notifier.text(
+          adminId,
+          translate(locale, 'whatsapp-resume-offer', { list }),
+          campaigns.map((c) => [
+            {
+              text: translate(locale, 'whatsapp-btn-resume', { id: String(c.id) }),
+              data: `camp:wa:a:${c.id}:p:re`,
+            },
+          ]),
+        );
+      }
+    } catch (err) {
+      log.warn({ err: String(err) }, 'could not offer to resume paused campaigns');
+    }
+  }
 
   /** A due campaign while WhatsApp cannot send: paused with the reason, and its admin told. */
   async function pauseDue(): Promise<void> {

@@ -289,6 +289,33 @@ describe('WhatsApp role: campaigns through a stand-in client (real FerretDB and 
     });
   }, 30_000);
 
+  it('back online after a failed start: the admin is offered to resume the paused campaign (with a confirming button); it stays paused until then', async () => {
+    const clients = [
+      new StandInClient({
+        onInitialize: new Error('net::ERR_NAME_NOT_RESOLVED at https://web.whatsapp.com/'),
+      }),
+      new StandInClient(),
+    ];
+    await addContacts(env, 2);
+    const id = await createWaCampaign(env);
+    const role = env.role({ createClient: () => clients.shift() ?? new StandInClient() });
+    await role.start();
+    await waitForStatus(env, id, ['paused']);
+    expect(
+      env.emulator.messagesIn(ADMIN_ID).some((m) => JSON.stringify(m.reply_markup ?? {}).includes(':re')),
+    ).toBe(false);
+
+    await role.session.connect(ADMIN_ID);
+    await waitFor('WhatsApp ready', async () => role.session.ready());
+    const offer = await waitFor('resume offered', async () =>
+      env.emulator
+        .messagesIn(ADMIN_ID)
+        .find((m) => JSON.stringify(m.reply_markup ?? {}).includes(`camp:wa:a:${id}:p:re`)),
+    );
+    expect('text' in offer && offer.text).toContain(`(#${id}): not started yet`);
+    expect((await campaignOf(env, id)).status).toBe('paused');
+  }, 30_000);
+
   it('media: the Telegram file is downloaded once and sent as MessageMedia with the caption in WhatsApp markup', async () => {
     const time = virtualTime();
     await addContacts(env, 2);
