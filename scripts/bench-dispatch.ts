@@ -7,11 +7,13 @@
  *
  *   MONGODB_URI=mongodb://127.0.0.1:46549/x REDIS_URL=redis://127.0.0.1:46303 \
  *     npx tsx scripts/bench-dispatch.ts [--n 10000] [--rate 30] [--latency 40] [--mode both|ours|throttler]
- *       [--headroom 0.98] [--gaps] [--child-heap MB]
+ *       [--headroom 0.98] [--gaps] [--child-heap MB] [--live-heap]
  *
  * Prints, per mode: achieved rate ÷ ceiling (first to last accepted send), 429s (global and
  * per-chat, as the emulator counted them), per-chat violations seen in the record, the
- * dispatcher's peak RSS, and database commands per delivery (driver command monitoring).
+ * dispatcher's peak RSS, and database commands per delivery (driver command monitoring). The JSON
+ * line also has the peaks of the V8 heap (held and used) and of buffers outside it, and with
+ * --live-heap the largest heap still in use after a full collection (sampled every 5 s).
  */
 import { randomBytes } from 'node:crypto';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -35,6 +37,8 @@ const MODE = arg('mode', 'both');
 const HEADROOM = arg('headroom', '');
 /** caps the dispatcher's V8 heap: a run that finishes under a small cap keeps no per-recipient state */
 const CHILD_HEAP = arg('child-heap', '');
+/** every 5 s a full GC in the dispatcher, then the heap it still uses (pauses it: not for rate runs) */
+const LIVE_HEAP = process.argv.includes('--live-heap');
 const mongoUri = process.env.MONGODB_URI;
 const redisUrl = process.env.REDIS_URL;
 if (!mongoUri || !redisUrl) {
@@ -52,10 +56,17 @@ interface Result {
   chat429: number;
   chatViolations: number;
   peakRssMb: number;
+  /** peaks of the heap V8 holds, the heap in use, and buffers outside the heap (MB) */
+  heapTotalMb: number;
+  heapUsedMb: number;
+  externalMb: number;
+  liveHeapMb?: number;
   dbCommandsPerDelivery: number;
   commands: Record<string, number>;
   wallSeconds: number;
 }
+
+const mb = (bytes = 0) => Math.round((bytes / 1024 / 1024) * 10) / 10;
 
 async function run(mode: 'ours' | 'throttler'): Promise<Result> {
   const dbName = `bench_${randomBytes(4).toString('hex')}`;
@@ -111,7 +122,15 @@ async function run(mode: 'ours' | 'throttler'): Promise<Result> {
         LIMITER_NAMESPACE: `bench:${randomBytes(4).toString('hex')}`,
         ...(mode === 'throttler' ? { THROTTLER: '1' } : {}),
         ...(HEADROOM ? { LIMITER_HEADROOM: HEADROOM } : {}),
-        ...(CHILD_HEAP ? { NODE_OPTIONS: `--max-old-space-size=${CHILD_HEAP}` } : {}),
+        ...(CHILD_HEAP || LIVE_HEAP
+          ? {
+              NODE_OPTIONS: [
+                CHILD_HEAP ? `--max-old-space-size=${CHILD_HEAP}` : '',
+                LIVE_HEAP ? '--expose-gc' : '',
+              ].join(' '),
+            }
+          : {}),
+        ...(LIVE_HEAP ? { MEMORY_PROBE_MS: '5000' } : {}),
       },
       (line) => process.stderr.write(`[${mode}] ${line}\n`),
     );
@@ -191,7 +210,11 @@ async function run(mode: 'ours' | 'throttler'): Promise<Result> {
       global429: emulator.rateLimitHits.global,
       chat429: emulator.rateLimitHits.chat,
       chatViolations,
-      peakRssMb: Math.round(((stats?.peakRss ?? 0) / 1024 / 1024) * 10) / 10,
+      peakRssMb: mb(stats?.peakRss),
+      heapTotalMb: mb(stats?.peaks.heapTotal),
+      heapUsedMb: mb(stats?.peaks.heapUsed),
+      externalMb: mb(stats?.peaks.external),
+      ...(stats?.peakLiveHeap ? { liveHeapMb: mb(stats.peakLiveHeap) } : {}),
       dbCommandsPerDelivery: Math.round((total / Math.max(1, N)) * 1000) / 1000,
       commands,
       wallSeconds: Math.round(wallSeconds),

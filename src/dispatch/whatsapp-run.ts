@@ -466,7 +466,7 @@ export class WhatsAppRun extends LeasedRun<'unavailable', string> {
 
   private async pause(ms: number): Promise<boolean> {
     if (this.stopping) return false;
-    const r = await Promise.race([this.sleepFn(ms).then(() => 'slept' as const), this.stopped]);
+    const r = await this.untilStopped(this.sleepFn(ms).then(() => 'slept' as const));
     return r === 'slept' && !this.stopping;
   }
 

@@ -237,6 +237,8 @@ export interface ChildDispatcher {
 
 export interface ChildStats {
   peakRss: number;
+  peaks: { rss: number; heapTotal: number; heapUsed: number; external: number; arrayBuffers: number };
+  peakLiveHeap?: number;
   commands: Record<string, number>;
   metrics: string;
   eventLoopDelayMs: { p99: number; max: number };
