@@ -38,6 +38,17 @@ async function main(): Promise<void> {
   const shutdown = createShutdown(stops, logger);
   process.once('SIGINT', () => void shutdown('SIGINT'));
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  // A rejection nobody handled (whatsapp-web.js and puppeteer leave some when the browser goes
+  // away, e.g. while RemoteAuth zips the session) is logged, not fatal: every send is recorded
+  // before and after its call, so no state hangs on the lost promise. An exception thrown out of a
+  // callback is: the process shuts down (exit 1), and the leases let a restarted one continue.
+  process.on('unhandledRejection', (reason) => {
+    logger.error({ err: scrubToken(String(reason)) }, 'unhandled rejection');
+  });
+  process.on('uncaughtException', (err) => {
+    logger.fatal({ err: scrubToken(String(err)) }, 'uncaught exception');
+    void shutdown('uncaught exception', 1);
+  });
 
   try {
     await startRoles(config, logger, stops);

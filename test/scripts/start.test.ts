@@ -15,7 +15,12 @@ interface Finished {
   output: string;
 }
 
-function startScript(env: Record<string, string>): { child: ChildProcess; finished: Promise<Finished> } {
+function startScript(env: Record<string, string>): {
+  child: ChildProcess;
+  finished: Promise<Finished>;
+  /** what it printed so far */
+  output: () => string;
+} {
   const { BOT_TOKEN: _t, ADMIN_IDS: _a, MONGODB_URI: _m, REDIS_URL: _r, ...inherited } = process.env;
   const child = spawn(START, [], {
     cwd: ROOT,
@@ -34,7 +39,7 @@ function startScript(env: Record<string, string>): { child: ChildProcess; finish
     signal: signal as NodeJS.Signals | null,
     output,
   }));
-  return { child, finished };
+  return { child, finished, output: () => output };
 }
 
 describe('scripts/start', () => {
@@ -59,6 +64,7 @@ describe('scripts/start', () => {
         REDIS_URL: testRedisUrl(),
         ROLES: 'bot,http',
         HTTP_PORT: '0',
+        NODE_OPTIONS: `--import ${ROOT}test/scripts/fixtures/stray-rejection.mjs`,
       });
       // The first run may build dist/ with tsc.
       await emulator.waitForPolling(undefined, 120_000);
@@ -75,6 +81,22 @@ describe('scripts/start', () => {
       const person = new TelegramUser(emulator, { id: 900002, first_name: 'Ann' });
       await person.sendAndWait('/start', /subscribed/, 10_000);
       expect(emulator.callsOf('setMyCommands').length).toBeGreaterThanOrEqual(2);
+    });
+
+    it('a promise rejection nobody handled (a library left it) is logged, and the bot keeps answering', async () => {
+      const logged = () =>
+        run
+          .output()
+          .split('\n')
+          .find((l) => l.includes('unhandled rejection') && l.includes('stray rejection from a library'));
+      const deadline = Date.now() + 20_000;
+      while (!logged() && run.child.exitCode === null && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      expect(logged()).toBeDefined();
+      expect(run.child.exitCode).toBeNull();
+      const admin = new TelegramUser(emulator, { id: 900001, first_name: 'Olivia', language_code: 'en' });
+      await admin.sendAndWait('/start', /Welcome, Olivia/, 10_000);
     });
 
     it('stops cleanly on SIGTERM within 10 seconds', async () => {
