@@ -131,6 +131,7 @@ async function run(mode: 'ours' | 'throttler'): Promise<Result> {
             }
           : {}),
         ...(LIVE_HEAP ? { MEMORY_PROBE_MS: '5000' } : {}),
+        ...(process.argv.includes('--gaps') ? { TRACE_SENDS: '1' } : {}),
       },
       (line) => process.stderr.write(`[${mode}] ${line}\n`),
     );
@@ -175,6 +176,23 @@ async function run(mode: 'ours' | 'throttler'): Promise<Result> {
             `within 1 s arrived at +ms: ${window.map((t) => t - w0).join(' ')} (429 at +${c.at - w0})\n`,
         );
       }
+      // From leaving the dispatcher (its grammY transformer) to arriving at the emulator.
+      const left = new Map<number, number[]>();
+      for (const [chat, t] of stats?.sendTimes ?? []) left.set(chat, [...(left.get(chat) ?? []), t]);
+      const transit: number[] = [];
+      const seen = new Map<number, number>();
+      for (const c of emulator.calls) {
+        if (c.method !== 'sendMessage' || c.chatId === undefined) continue;
+        const i = seen.get(c.chatId) ?? 0;
+        seen.set(c.chatId, i + 1);
+        const t = left.get(c.chatId)?.[i];
+        if (t !== undefined) transit.push(c.at - t);
+      }
+      transit.sort((a, b) => a - b);
+      const q = (p: number) => transit[Math.min(transit.length - 1, Math.floor(p * transit.length))] ?? 0;
+      process.stderr.write(
+        `[${mode}] transit dispatcher → emulator: p50 ${q(0.5)} ms, p99 ${q(0.99)} ms, p99.9 ${q(0.999)} ms, max ${transit.at(-1) ?? 0} ms; over 15 ms: ${transit.filter((t) => t > 15).length}\n`,
+      );
       const gaps = accepted.slice(1).map((t, i) => t - (accepted[i] as number));
       const ideal = 1000 / RATE;
       const slow = gaps.map((g, i) => ({ g, i })).filter(({ g }) => g > ideal * 1.5);

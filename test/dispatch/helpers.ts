@@ -239,6 +239,8 @@ export interface ChildStats {
   peakRss: number;
   peaks: { rss: number; heapTotal: number; heapUsed: number; external: number; arrayBuffers: number };
   peakLiveHeap?: number;
+  /** [chat id, when its sendMessage left] with TRACE_SENDS=1 */
+  sendTimes?: [number, number][];
   commands: Record<string, number>;
   metrics: string;
   eventLoopDelayMs: { p99: number; max: number };

@@ -1245,6 +1245,8 @@ export class BotApiEmulator {
   }
 
   private async onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    // Arrival is when the request comes in, before its body is read (which takes event-loop turns).
+    const arrivedAt = Date.now();
     const url = new URL(req.url ?? '/', 'http://emulator');
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
@@ -1267,7 +1269,7 @@ export class BotApiEmulator {
       token,
       params: {},
       files: [],
-      at: Date.now(),
+      at: arrivedAt,
       durationMs: 0,
       response: NOT_FOUND,
     };
