@@ -67,6 +67,8 @@ export interface CampaignDoc {
   createdBy?: number;
   updatedBy?: number;
   archivedAt?: Date;
+  /** the save that created it (the wizard's): a repeated save finds it instead of making another */
+  requestKey?: string;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -185,6 +187,7 @@ export const campaignSchema = new Schema<CampaignDoc>(
     createdBy: Number,
     updatedBy: Number,
     archivedAt: Date,
+    requestKey: String,
   },
   { timestamps: true, collection: 'campaigns', minimize: false },
 );
@@ -209,3 +212,4 @@ campaignSchema.index({ status: 1, 'schedule.at': 1 });
 campaignSchema.index({ status: 1, 'lease.expiresAt': 1 });
 campaignSchema.index({ nameLower: 1 });
 campaignSchema.index({ createdAt: -1 });
+campaignSchema.index({ requestKey: 1 });

@@ -61,6 +61,7 @@ export interface Campaign {
   createdBy?: number;
   updatedBy?: number;
   archivedAt?: Date;
+  requestKey?: string;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -226,6 +227,11 @@ export function createCampaignRepository({ Campaign: model, Counter }: Pick<Mode
           if (!isDuplicateKey(err) || attempt >= MAX_ID_ATTEMPTS) throw err;
         }
       }
+    },
+
+    async findByRequestKey(requestKey: string): Promise<Campaign | null> {
+      const doc = await model.findOne({ requestKey }).lean().exec();
+      return doc ? toCampaign(doc) : null;
     },
 
     async get(id: number): Promise<Campaign | null> {

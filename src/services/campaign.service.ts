@@ -65,6 +65,11 @@ export interface NewCampaignInput {
   type?: CampaignType;
   /** the creating admin: their zone becomes the campaign's */
   adminId: number;
+  /**
+   * Names this save: a second create with the same key (the wizard's last press, repeated after a
+   * crash or a lost answer) returns the campaign the first one made, whatever became of it since.
+   */
+  requestKey?: string;
 }
 
 /** How long a retry keeps the campaign to itself while it resets deliveries (crash-safe: it expires). */
@@ -131,6 +136,10 @@ export function createCampaignService(
 
     async create(input: NewCampaignInput): Promise<Campaign> {
       const name = validateName(input.name);
+      if (input.requestKey) {
+        const earlier = await repo.findByRequestKey(input.requestKey);
+        if (earlier) return earlier;
+      }
       const zone = await admins.timeZoneOf(input.adminId);
       const campaign = await repo.insertNew({
         name,
@@ -144,6 +153,7 @@ export function createCampaignService(
         settings: defaultSettings(input.platform),
         createdBy: input.adminId,
         updatedBy: input.adminId,
+        ...(input.requestKey ? { requestKey: input.requestKey } : {}),
       });
       logger.info(
         { campaignId: campaign.id, platform: input.platform, adminId: input.adminId },

@@ -564,4 +564,63 @@ describe('/newcampaign after a restart', () => {
       await redis.quit();
     }
   });
+  it('the last press, repeated after a crash lost the wizard state, sends nothing twice: the same campaign is reported', async () => {
+    const emulator = new BotApiEmulator();
+    await emulator.start();
+    const db = await createTestDb();
+    const redis = createTestRedis();
+    const config = loadConfig({
+      BOT_TOKEN: emulator.token,
+      ADMIN_IDS: String(ADMIN_ID),
+      MONGODB_URI: db.uri,
+      REDIS_URL: testRedisUrl(),
+      TELEGRAM_API_ROOT: emulator.apiRoot,
+      LOG_LEVEL: 'silent',
+    });
+    const models = await createModels(db.conn);
+    const services = createServices({ models, logger: testLogger, config });
+    await services.chats.register({ id: TECH, type: 'supergroup', title: 'Tech Lovers', memberCount: 2450 });
+    const storagePrefix = `${uniqueName('replay')}:`;
+    const key = `${storagePrefix}${ADMIN_ID}`;
+    const runner = run(
+      createBot({ config, services, logger: testLogger, redis }, { botInfo: emulator.bot(), storagePrefix }),
+    );
+    await emulator.waitForPolling();
+    try {
+      const admin = new TelegramUser(emulator, { id: ADMIN_ID, first_name: 'Olivia', language_code: 'en' });
+      await telegramToReview(admin, 'Pressed twice');
+      const confirm = await admin.pressAndWait('🚀 Send now', /Send to/);
+      const yes = confirm.reply_markup?.inline_keyboard.flat().find((b) => b.text === '✅ Yes, send now');
+      if (!yes || !('callback_data' in yes)) throw new Error('no confirm button');
+      // The wizard's state as it was before the last press; a crash after the save, before the
+      // state is written back, leaves exactly this in Redis.
+      // (written once the press is handled, a moment after the confirmation went out)
+      for (let i = 0; i < 100; i++) {
+        if ((await redis.get(key))?.includes(`"message_id":${confirm.message_id},`)) break;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      const before = await redis.dumpBuffer(key);
+      if (!before) throw new Error('no wizard state in Redis');
+      const first = await admin.pressAndWait('✅ Yes, send now', /#\d+/);
+      const id = /#(\d+)/.exec(first.text ?? '')?.[1];
+
+      // The wizard ended: its state goes once the reply is out. Then put the old state back.
+      for (let i = 0; i < 100 && (await redis.exists(key)) === 1; i++)
+        await new Promise((r) => setTimeout(r, 50));
+      expect(await redis.exists(key)).toBe(0);
+      await redis.restore(key, 0, before);
+      admin.pressCallbackData(yes.callback_data, confirm.message_id);
+      const again = await admin.waitForReply(/#\d+/);
+
+      expect(again.text).toContain(`#${id}`);
+      const made = await models.Campaign.find({ name: 'Pressed twice' }).lean();
+      expect(made).toHaveLength(1);
+      expect(made[0]).toMatchObject({ _id: Number(id), status: 'scheduled' });
+    } finally {
+      if (runner.isRunning()) await runner.stop();
+      await emulator.stop();
+      await db.drop();
+      await redis.quit();
+    }
+  });
 });

@@ -69,6 +69,8 @@ export interface StepEnv {
   /** jumped here from the review's Edit: finishing (or Back) returns to the review */
   editing: boolean;
   adminId: number;
+  /** names this wizard's save (NewCampaignInput.requestKey): pressing it again makes no second campaign */
+  saveKey: string;
   /** the template chosen with "Start campaign from template", if any */
   template?: { key: string; name: string; text: string };
 }

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { Middleware } from 'grammy';
 import { DEFAULT_TRAINING_STATUS } from '../../domain/campaign.js';
 import { NotFoundError } from '../../domain/errors.js';
@@ -76,12 +77,14 @@ export function createNewCampaignConversation(deps: WizardDeps) {
     const wiz = new Wizard(conversation, ctx, ctx.chat!.id);
     const setup = await conversation.external(async () => {
       const zone = await deps.services.admins.timeZoneOf(adminId);
-      if (!args.templateKey) return { zone, template: null };
+      // Drawn once and kept in the replay log, so every replay of this wizard has the same key.
+      const saveKey = randomBytes(12).toString('base64url');
+      if (!args.templateKey) return { zone, saveKey, template: null };
       try {
         const t = await deps.services.templates.get(args.templateKey);
-        return { zone, template: { key: t.key, name: t.name, text: t.text } };
+        return { zone, saveKey, template: { key: t.key, name: t.name, text: t.text } };
       } catch (err) {
-        if (err instanceof NotFoundError) return { zone, template: null };
+        if (err instanceof NotFoundError) return { zone, saveKey, template: null };
         throw err;
       }
     });
@@ -101,6 +104,7 @@ export function createNewCampaignConversation(deps: WizardDeps) {
       draft,
       editing: false,
       adminId,
+      saveKey: setup.saveKey,
       ...(setup.template ? { template: setup.template } : {}),
     };
 

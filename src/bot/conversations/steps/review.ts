@@ -3,6 +3,7 @@ import { PermissionDeniedError } from '../../../domain/errors.js';
 import { parseFormatting } from '../../../domain/message.js';
 import { formatInZone, localToInstant } from '../../../domain/schedule.js';
 import type { ScheduleInput } from '../../../services/campaign.service.js';
+import type { Campaign } from '../../../services/index.js';
 import { attempt, type Draft, type StepEnv, type StepId, type StepResult } from '../campaign-draft.js';
 import { type Answer, type Button, button, type View, type Wizard } from '../wizard-kit.js';
 import { describeMedia } from './content.js';
@@ -105,7 +106,7 @@ function card(wiz: Wizard, draft: Draft, reach: number): string {
  * again if scheduling refuses it, so a refused attempt leaves nothing half-made behind.
  */
 export async function reviewStep(env: StepEnv): Promise<StepResult> {
-  const { wiz, conversation, deps, draft, adminId } = env;
+  const { wiz, conversation, deps, draft, adminId, saveKey } = env;
   const { services } = deps;
   let error: string | undefined;
   let edit = false;
@@ -126,7 +127,17 @@ export async function reviewStep(env: StepEnv): Promise<StepResult> {
         platform: draft.platform!,
         type: draft.type!,
         adminId,
+        requestKey: saveKey,
       });
+      const report = (c: Campaign): Saved => ({
+        id: c.id,
+        status: c.status,
+        at: c.schedule.at ? c.schedule.at.toISOString() : null,
+        zone: c.schedule.zone,
+      });
+      // This save went through before (the press came again after a crash or a lost answer):
+      // report that campaign; scheduling it again would send it twice.
+      if (created.status !== 'draft') return report(created);
       try {
         const planned = scheduleInput(draft);
         let c = await services.campaigns.update(
@@ -142,12 +153,7 @@ export async function reviewStep(env: StepEnv): Promise<StepResult> {
         );
         if (mode === 'schedule') c = await services.campaigns.schedule(created.id, planned!, adminId);
         if (mode === 'now') c = await services.campaigns.sendNow(created.id, adminId);
-        return {
-          id: c.id,
-          status: c.status,
-          at: c.schedule.at ? c.schedule.at.toISOString() : null,
-          zone: c.schedule.zone,
-        };
+        return report(c);
       } catch (err) {
         await services.campaigns.remove(created.id, adminId).catch(() => undefined);
         throw err;
