@@ -1,4 +1,5 @@
 import type { DeliveryStatus, FailureReason } from '../domain/analytics.js';
+import { WHATSAPP_MESSAGE_IDS } from './dispatch.repository.js';
 import type { Models } from './models.js';
 
 export interface StatusCount {
@@ -71,6 +72,7 @@ export function createDeliveryRepository({ Delivery }: Pick<Models, 'Delivery'>)
     },
 
     async removeForCampaign(campaignId: number): Promise<number> {
+      await Delivery.db.collection(WHATSAPP_MESSAGE_IDS).deleteMany({ campaignId });
       const result = await Delivery.deleteMany({ campaignId }).exec();
       return result.deletedCount;
     },

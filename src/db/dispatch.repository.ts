@@ -187,6 +187,18 @@ interface ClaimDoc {
   at: Date;
 }
 
+/**
+ * WhatsApp message id → delivery, written with each sent WhatsApp outcome: a receipt finds its
+ * delivery by _id here instead of by `messageId` in all deliveries (FerretDB scans for the latter;
+ * measured at 50,000 documents: 1,136 ms by a field, 119 ms by _id).
+ */
+export const WHATSAPP_MESSAGE_IDS = 'whatsapp_message_ids';
+export interface WhatsAppMessageIdDoc {
+  _id: string;
+  delivery: Types.ObjectId;
+  campaignId: number;
+}
+
 /** The delivery's _id, derived from its unique key so that writing an outcome twice is a duplicate. */
 export function deliveryId(campaignId: number, run: number, recipient: string): Types.ObjectId {
   const hex = createHash('sha1').update(`${campaignId}:${run}:${recipient}`).digest('hex').slice(0, 24);
@@ -264,6 +276,7 @@ export function createDispatchRepository(models: Models) {
   const Page = models.Campaign.db.collection<PageDoc>('dispatch_pages');
   const Claim = models.Campaign.db.collection<ClaimDoc>('dispatch_claims');
   const Leases = models.Campaign.db.collection<LeaseDoc>('dispatch_leases');
+  const WaMessageIds = models.Campaign.db.collection<WhatsAppMessageIdDoc>(WHATSAPP_MESSAGE_IDS);
   const SENDING = transition('scheduled', 'start');
 
   // The epoch, not the owner's name, is the lease: two claims can never produce the same epoch
@@ -312,6 +325,16 @@ export function createDispatchRepository(models: Models) {
         { $set: deliveryFields(r) },
       );
       if (res.modifiedCount === 1) written.push(r);
+    }
+    const links = written
+      .filter((r) => r.item.phone && r.messageId !== undefined)
+      .map((r) => ({
+        _id: String(r.messageId),
+        delivery: deliveryId(campaignId, run, r.item.recipient),
+        campaignId,
+      }));
+    if (links.length > 0) {
+      await WaMessageIds.insertMany(links, { ordered: false }).catch((err: unknown) => duplicateIndexes(err));
     }
     return written;
   }

@@ -1,5 +1,6 @@
 import type { Model } from 'mongoose';
 import { transition } from '../domain/lifecycle.js';
+import { WHATSAPP_MESSAGE_IDS, type WhatsAppMessageIdDoc } from './dispatch.repository.js';
 import type { Models } from './models.js';
 
 /** WhatsApp's receipt levels (whatsapp-web.js MessageAck). */
@@ -62,12 +63,16 @@ export function createWhatsAppRepository(models: Models) {
      * receipts of that kind; ERROR is always recorded (the message did not go out).
      */
     async applyAck(messageId: string, ack: number, at: Date): Promise<AckOutcome> {
-      const doc = await Delivery.findOne(
-        { platform: 'whatsapp', messageId },
-        { _id: 1, campaignId: 1, status: 1, deliveredAt: 1 },
-      )
-        .lean()
-        .exec();
+      const link = await Delivery.db
+        .collection<WhatsAppMessageIdDoc>(WHATSAPP_MESSAGE_IDS)
+        .findOne({ _id: messageId });
+      // By _id through the link (FerretDB pushes only an _id-alone filter down to SQLite: a filter on
+      // _id and status read the whole collection again). Without a link (sent before links were
+      // kept, or the receipt overtook the write): by the messageId field.
+      const fields = { _id: 1, campaignId: 1, status: 1, deliveredAt: 1 };
+      const doc = link
+        ? await Delivery.findById(link.delivery, fields).lean().exec()
+        : await Delivery.findOne({ platform: 'whatsapp', messageId }, fields).lean().exec();
       if (!doc) return 'not_found';
       const status = doc.status as string;
       if (ack === WA_ACK.ERROR) {

@@ -1,0 +1,97 @@
+/**
+ * WhatsApp receipt benchmark: how long applying one receipt (sent → delivered) takes with N WhatsApp
+ * deliveries in the database, on the real FerretDB/MongoDB from MONGODB_URI. A receipt carries only
+ * WhatsApp's message id; it finds its delivery through the `whatsapp_message_ids` link (by _id), or,
+ * for a message without a link, by the `messageId` field of all deliveries.
+ *
+ *   MONGODB_URI=mongodb://127.0.0.1:34247/x npx tsx scripts/bench-acks.ts [--n 20000] [--repeat 5]
+ *
+ * Prints the median time per receipt both ways.
+ */
+import { randomBytes } from 'node:crypto';
+import mongoose from 'mongoose';
+import { deliveryId, WHATSAPP_MESSAGE_IDS } from '../src/db/dispatch.repository.js';
+import { createModels } from '../src/db/models.js';
+import { createWhatsAppRepository, WA_ACK } from '../src/db/whatsapp.repository.js';
+
+function arg(name: string, fallback: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 && process.argv[i + 1] ? (process.argv[i + 1] as string) : fallback;
+}
+
+const N = Number(arg('n', '20000'));
+const REPEAT = Number(arg('repeat', '5'));
+const mongoUri = process.env.MONGODB_URI;
+if (!mongoUri) {
+  console.error('MONGODB_URI must be set (see the usage at the top of this file).');
+  process.exit(2);
+}
+
+const url = new URL(mongoUri);
+url.pathname = `/bench_acks_${randomBytes(4).toString('hex')}`;
+const conn = await mongoose.createConnection(url.toString()).asPromise();
+try {
+  const models = await createModels(conn);
+  const campaignId = 4242;
+  await models.Campaign.create({
+    _id: campaignId,
+    name: 'Receipts',
+    nameLower: 'receipts',
+    platform: 'whatsapp',
+    status: 'published',
+    audience: { kind: 'whatsapp', all: true, segments: [], contactIds: [] },
+    message: { text: 'Hi' },
+    schedule: { zone: 'UTC', frequency: 'none' },
+    settings: {},
+  });
+  const links = conn.db!.collection(WHATSAPP_MESSAGE_IDS);
+  const messageId = (i: number) => `true_1555${String(i).padStart(7, '0')}@c.us_${i.toString(16)}`;
+  for (let i = 0; i < N; i += 1000) {
+    const batch = Array.from({ length: Math.min(1000, N - i) }, (_, k) => i + k);
+    const rows = batch.map((n) => {
+      const recipient = `wa:+1555${String(n).padStart(7, '0')}`;
+      return {
+        _id: deliveryId(campaignId, 1, recipient),
+        campaignId,
+        run: 1,
+        recipient,
+        seq: n,
+        platform: 'whatsapp',
+        phone: recipient.slice(3),
+        status: 'sent',
+        messageId: messageId(n),
+        clicks: 0,
+        createdAt: new Date(),
+      };
+    });
+    await models.Delivery.collection.insertMany(rows as never[]);
+    // Every other message has a link; the rest are found by field, as messages sent before links.
+    await links.insertMany(
+      rows
+        .filter((r) => r.seq % 2 === 0)
+        .map((r) => ({ _id: r.messageId, delivery: r._id, campaignId })) as never[],
+    );
+  }
+  const repo = createWhatsAppRepository(models);
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
+  const time = async (pick: (k: number) => number) => {
+    const took: number[] = [];
+    for (let k = 0; k < REPEAT; k++) {
+      const t = performance.now();
+      const outcome = await repo.applyAck(messageId(pick(k)), WA_ACK.DEVICE, new Date());
+      took.push(performance.now() - t);
+      if (outcome !== 'delivered') throw new Error(`receipt not applied: ${outcome}`);
+    }
+    return median(took);
+  };
+  // Near the end of the collection (a scan reads nearly everything before it).
+  const linked = await time((k) => N - 2 - 2 * k);
+  const byField = await time((k) => N - 1 - 2 * k);
+  console.log(`WhatsApp receipts, ${N} deliveries (median of ${REPEAT}):`);
+  console.log(`  through the message-id link (by _id): ${linked.toFixed(0)} ms per receipt`);
+  console.log(`  by the messageId field (no link):     ${byField.toFixed(0)} ms per receipt`);
+} finally {
+  await conn.dropDatabase().catch(() => {});
+  await conn.close();
+}
+process.exit(0);
