@@ -504,7 +504,8 @@ describe('/newcampaign wizard', () => {
 });
 
 describe('/newcampaign after a restart', () => {
-  it('continues where the admin was, from the state in Redis', async () => {
+  /** A bot of the test's own (its own emulator, database and wizard-state prefix), started and restarted at will. */
+  async function ownBot(prefix: string) {
     const emulator = new BotApiEmulator();
     await emulator.start();
     const db = await createTestDb();
@@ -520,16 +521,31 @@ describe('/newcampaign after a restart', () => {
     const models = await createModels(db.conn);
     const services = createServices({ models, logger: testLogger, config });
     await services.chats.register({ id: TECH, type: 'supergroup', title: 'Tech Lovers', memberCount: 2450 });
-    const storagePrefix = `${uniqueName('restart')}:`;
-    const start = async (): Promise<RunnerHandle> => {
-      const bot = createBot(
-        { config, services, logger: testLogger, redis },
-        { botInfo: emulator.bot(), storagePrefix },
-      );
-      const runner = run(bot);
-      await emulator.waitForPolling();
-      return runner;
+    const storagePrefix = `${uniqueName(prefix)}:`;
+    return {
+      emulator,
+      redis,
+      models,
+      storagePrefix,
+      async start(): Promise<RunnerHandle> {
+        const bot = createBot(
+          { config, services, logger: testLogger, redis },
+          { botInfo: emulator.bot(), storagePrefix },
+        );
+        const runner = run(bot);
+        await emulator.waitForPolling();
+        return runner;
+      },
+      async close() {
+        await emulator.stop();
+        await db.drop();
+        await redis.quit();
+      },
     };
+  }
+
+  it('continues where the admin was, from the state in Redis', async () => {
+    const { emulator, redis, models, storagePrefix, start, close } = await ownBot('restart');
     let runner = await start();
     try {
       const admin = new TelegramUser(emulator, { id: ADMIN_ID, first_name: 'Olivia', language_code: 'en' });
@@ -559,33 +575,14 @@ describe('/newcampaign after a restart', () => {
       expect(await redis.exists(`${storagePrefix}${ADMIN_ID}`)).toBe(0);
     } finally {
       if (runner.isRunning()) await runner.stop();
-      await emulator.stop();
-      await db.drop();
-      await redis.quit();
+      await close();
     }
   });
+
   it('the last press, repeated after a crash lost the wizard state, sends nothing twice: the same campaign is reported', async () => {
-    const emulator = new BotApiEmulator();
-    await emulator.start();
-    const db = await createTestDb();
-    const redis = createTestRedis();
-    const config = loadConfig({
-      BOT_TOKEN: emulator.token,
-      ADMIN_IDS: String(ADMIN_ID),
-      MONGODB_URI: db.uri,
-      REDIS_URL: testRedisUrl(),
-      TELEGRAM_API_ROOT: emulator.apiRoot,
-      LOG_LEVEL: 'silent',
-    });
-    const models = await createModels(db.conn);
-    const services = createServices({ models, logger: testLogger, config });
-    await services.chats.register({ id: TECH, type: 'supergroup', title: 'Tech Lovers', memberCount: 2450 });
-    const storagePrefix = `${uniqueName('replay')}:`;
+    const { emulator, redis, models, storagePrefix, start, close } = await ownBot('replay');
     const key = `${storagePrefix}${ADMIN_ID}`;
-    const runner = run(
-      createBot({ config, services, logger: testLogger, redis }, { botInfo: emulator.bot(), storagePrefix }),
-    );
-    await emulator.waitForPolling();
+    const runner = await start();
     try {
       const admin = new TelegramUser(emulator, { id: ADMIN_ID, first_name: 'Olivia', language_code: 'en' });
       await telegramToReview(admin, 'Pressed twice');
@@ -618,9 +615,7 @@ describe('/newcampaign after a restart', () => {
       expect(made[0]).toMatchObject({ _id: Number(id), status: 'scheduled' });
     } finally {
       if (runner.isRunning()) await runner.stop();
-      await emulator.stop();
-      await db.drop();
-      await redis.quit();
+      await close();
     }
   });
 });
