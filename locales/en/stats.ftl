@@ -143,3 +143,18 @@ stats-btn-replies = 💬 Replies
 stats-replies-none = Nobody has replied to this campaign yet.
 stats-replies-title = 💬 Latest { $count } replies to campaign #{ $id }: { $name }
 stats-reply-line = • { $when } · { $from }: “{ $text }”
+stats-reply-media-line = • { $when } · { $from }: [{ $media }] “{ $text }”
+stats-reply-media-only-line = • { $when } · { $from }: [{ $media }]
+reply-media = { $kind ->
+    [photo] 📷 photo
+    [video] 🎬 video
+    [voice] 🎤 voice message
+    [audio] 🎵 audio
+    [document] 📄 file
+    [sticker] 🏷 sticker
+    [animation] 🎞 GIF
+    [video_note] ⏺ video message
+    [location] 📍 location
+    [contact] 👤 contact
+   *[other] 📎 attachment
+}

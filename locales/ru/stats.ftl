@@ -135,3 +135,18 @@ stats-btn-replies = 💬 Ответы
 stats-replies-none = На эту кампанию пока никто не ответил.
 stats-replies-title = 💬 Последние ответы на кампанию #{ $id } «{ $name }»: { $count }
 stats-reply-line = • { $when } · { $from }: «{ $text }»
+stats-reply-media-line = • { $when } · { $from }: [{ $media }] «{ $text }»
+stats-reply-media-only-line = • { $when } · { $from }: [{ $media }]
+reply-media = { $kind ->
+    [photo] 📷 фото
+    [video] 🎬 видео
+    [voice] 🎤 голосовое сообщение
+    [audio] 🎵 аудио
+    [document] 📄 файл
+    [sticker] 🏷 стикер
+    [animation] 🎞 GIF
+    [video_note] ⏺ видеосообщение
+    [location] 📍 геопозиция
+    [contact] 👤 контакт
+   *[other] 📎 вложение
+}

@@ -10,6 +10,7 @@ export interface ResponseDoc {
   recipient: string;
   platform: 'telegram' | 'whatsapp';
   text: string;
+  media?: string;
   at: Date;
   responseMs: number;
   first: boolean;
@@ -29,6 +30,7 @@ export const responseSchema = new Schema<ResponseDoc>(
     recipient: { type: String, required: true },
     platform: { type: String, enum: ['telegram', 'whatsapp'], required: true },
     text: { type: String, default: '' },
+    media: String,
     at: { type: Date, required: true },
     responseMs: { type: Number, required: true },
     first: { type: Boolean, default: false },

@@ -29,7 +29,7 @@ export type { BulkReport, BulkStatusAction } from './campaign-bulk.service.js';
 export type { CampaignListQuery, DateRange } from './campaign-list.service.js';
 export type { ImportReport, ImportRow } from './contact.service.js';
 export type { Page } from './deps.js';
-export type { InboundReply, RecordedResponse } from './response.service.js';
+export type { InboundReply, RecordedResponse, ReplyMedia } from './response.service.js';
 export type { TrackingState } from './tracking.service.js';
 export type { RoutedReply, TestResult, TrainingView } from './training.service.js';
 

@@ -9,10 +9,29 @@ export interface InboundReply {
   phone?: string;
   /** private chat id, for Telegram */
   chatId?: number;
+  /** the text, or a media message's caption ('' without one) */
   text: string;
+  /** what a non-text reply was (photo, voice, sticker, …; REPLY_MEDIA) */
+  media?: ReplyMedia;
   at: Date;
   messageId?: string;
 }
+
+/** Kinds of non-text replies, as shown in 💬 Replies. */
+export const REPLY_MEDIA = [
+  'photo',
+  'video',
+  'voice',
+  'audio',
+  'document',
+  'sticker',
+  'animation',
+  'video_note',
+  'location',
+  'contact',
+  'other',
+] as const;
+export type ReplyMedia = (typeof REPLY_MEDIA)[number];
 
 /** The campaign a reply answers, as recorded. */
 export interface RecordedResponse {
@@ -93,6 +112,7 @@ export function createResponseService({
         recipient,
         platform: reply.platform,
         text: reply.text.slice(0, 4096),
+        ...(reply.media ? { media: reply.media } : {}),
         at: reply.at,
         responseMs,
         first,

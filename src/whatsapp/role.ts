@@ -21,7 +21,7 @@ import { WhatsAppRun } from '../dispatch/whatsapp-run.js';
 import type { MessageMedia } from '../domain/campaign.js';
 import { type Logger, maskPhone, scrubToken } from '../logger.js';
 import type { Services } from '../services/index.js';
-import type { InboundReply, RecordedResponse } from '../services/response.service.js';
+import type { InboundReply, RecordedResponse, ReplyMedia } from '../services/response.service.js';
 import {
   createWhatsAppLink,
   normalizePhone,
@@ -99,6 +99,22 @@ export interface WhatsAppRole {
 /** The state in Redis is rewritten this often; the bot calls a report older than 3× this stale. */
 export const STATUS_HEARTBEAT_MS = 30_000;
 
+/** whatsapp-web.js message types → the kinds of non-text replies shown in 💬 Replies */
+const WA_MEDIA: Record<string, ReplyMedia> = {
+  image: 'photo',
+  video: 'video',
+  ptt: 'voice',
+  audio: 'audio',
+  document: 'document',
+  sticker: 'sticker',
+  location: 'location',
+  vcard: 'contact',
+  multi_vcard: 'contact',
+  poll_creation: 'other',
+  buttons_response: 'other',
+  list_response: 'other',
+};
+
 /** States in which nothing can be sent until an admin acts: due campaigns are paused with the reason. */
 const DOWN: readonly WhatsAppState[] = ['failed', 'logged_out', 'auth_failure', 'disconnected', 'stopped'];
 
@@ -173,6 +189,8 @@ export function createWhatsAppRole(deps: WhatsAppRoleDeps): WhatsAppRole {
   async function handleMessage(m: WaIncomingMessage): Promise<void> {
     try {
       if (m.fromMe || m.isStatus || !/@(c\.us|lid)$/.test(m.from)) return;
+      // Notices (a deleted message, a call, encryption changes…) are not replies.
+      if (m.type && m.type !== 'chat' && !WA_MEDIA[m.type]) return;
       const raw = m.from.endsWith('@c.us') ? m.from.split('@')[0] : (await m.getContact?.())?.number;
       const phone = raw ? normalizePhone(raw) : null;
       if (!phone) return;
@@ -186,10 +204,12 @@ export function createWhatsAppRole(deps: WhatsAppRoleDeps): WhatsAppRole {
         await client?.sendMessage(m.from, translate(language, 'whatsapp-optout-confirmed'));
         return;
       }
+      const media = m.type && m.type !== 'chat' ? WA_MEDIA[m.type] : undefined;
       const reply: InboundReply = {
         platform: 'whatsapp',
         phone,
         text,
+        ...(media ? { media } : {}),
         at,
         ...(m.id?._serialized ? { messageId: m.id._serialized } : {}),
       };

@@ -169,14 +169,22 @@ describe('/stats, /templates, /whatsapp and the home buttons', () => {
         at: new Date(),
       }),
     ).toMatchObject({ campaignId: telegramId, first: true });
+    // A photo with a caption and a video without one, sent to the bot, are replies too.
+    const mia = h.person(900_001, 'Mia');
+    mia.sendPhoto({ caption: 'Is it this one?' });
+    await mia.waitForReply(/received your message/);
+    mia.sendVideo();
+    await mia.waitForReply(/received your message/);
 
     const stats = await h.admin.sendAndWait(`/stats ${telegramId}`, /Weekend Special Offer/, SLOW);
-    const list = await h.admin.pressAndWait('💬 Replies', /Latest 1 replies to campaign/, {
+    const list = await h.admin.pressAndWait('💬 Replies', /Latest 3 replies to campaign/, {
       messageId: stats.message_id,
     });
     expect(list.text).toMatch(
       /• \d{4}-\d\d-\d\d \d\d:\d\d UTC · Mia Rossi \(900001\): “Until when is the offer valid\?”/,
     );
+    expect(list.text).toContain('Mia Rossi (900001): [📷 photo] “Is it this one?”');
+    expect(list.text).toMatch(/Mia Rossi \(900001\): \[🎬 video\]\n/);
 
     const none = await h.admin.sendAndWait(`/stats ${failedId}`, /Broken Blast/, SLOW);
     const query = h.admin.pressButton('💬 Replies', { messageId: none.message_id });

@@ -197,6 +197,23 @@ describe('WhatsApp role: campaigns through a stand-in client (real FerretDB and 
       content: 'Our price list: https://shop.example/prices',
     });
 
+    // A voice message and a captioned photo are replies too; a deleted-message notice is not.
+    client.incoming(digits(phones[0]!), '', new Date(Date.now() + 2000), 'ptt');
+    client.incoming(digits(phones[0]!), 'This one?', new Date(Date.now() + 3000), 'image');
+    client.incoming(digits(phones[0]!), '', new Date(Date.now() + 4000), 'revoked');
+    const replies = await waitFor('media replies recorded', async () => {
+      const rows = await env.services.responses.list(id);
+      return rows.length === 3 ? rows : null;
+    });
+    expect(replies.map((r) => [r.media ?? null, r.text])).toEqual([
+      ['photo', 'This one?'],
+      ['voice', ''],
+      [null, 'What is the price?'],
+    ]);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await env.services.responses.list(id)).toHaveLength(3);
+    expect(hooked.map((h) => h.text)).toEqual(['What is the price?', '', 'This one?']);
+
     client.incoming(digits(phones[1]!), 'STOP');
     client.incoming(digits(phones[2]!), 'Стоп!');
     await waitFor('opt-outs', async () => {
@@ -211,7 +228,7 @@ describe('WhatsApp role: campaigns through a stand-in client (real FerretDB and 
       ]),
     );
     // STOP is not a response, and nobody opted out is sent to again
-    expect(hooked).toHaveLength(1);
+    expect(hooked).toHaveLength(3);
     const again = await createWaCampaign(env);
     await waitForStatus(env, again, ['published']);
     expect((await deliveries(env, again)).map((d) => d.phone)).toEqual([phones[0]]);

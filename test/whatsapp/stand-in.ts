@@ -110,12 +110,13 @@ export class StandInClient extends EventEmitter implements WhatsAppClientLike {
     return super.off(event, listener as (...args: unknown[]) => void);
   }
 
-  /** A contact writes to us. */
-  incoming(fromDigits: string, body: string, at = new Date()): WaIncomingMessage {
+  /** A contact writes to us (`type`: whatsapp-web.js's, chat for text). */
+  incoming(fromDigits: string, body: string, at = new Date(), type = 'chat'): WaIncomingMessage {
     const m: WaIncomingMessage = {
       id: { _serialized: `false_${fromDigits}@c.us_IN${this.next++}` },
       from: `${fromDigits}@c.us`,
       body,
+      type,
       timestamp: Math.floor(at.getTime() / 1000),
       fromMe: false,
     };

@@ -390,13 +390,19 @@ export function statsFeature(storagePrefix = 'mb:'): Composer<BotContext> {
         '',
       ];
       for (const r of replies) {
-        lines.push(
-          ctx.t('stats-reply-line', {
-            when: formatInZone(new Date(r.at), zone),
-            from: await senderName(ctx, r.recipient),
-            text: r.text.length > 300 ? `${r.text.slice(0, 299)}…` : r.text,
-          }),
-        );
+        const text = r.text.length > 300 ? `${r.text.slice(0, 299)}…` : r.text;
+        const params = {
+          when: formatInZone(new Date(r.at), zone),
+          from: await senderName(ctx, r.recipient),
+          text,
+        };
+        if (!r.media) lines.push(ctx.t('stats-reply-line', params));
+        else {
+          const media = ctx.t('reply-media', { kind: r.media });
+          lines.push(
+            ctx.t(text ? 'stats-reply-media-line' : 'stats-reply-media-only-line', { ...params, media }),
+          );
+        }
       }
       await ctx.reply(lines.join('\n'), { link_preview_options: { is_disabled: true } });
       return undefined;

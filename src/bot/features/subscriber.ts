@@ -22,8 +22,9 @@ export function subscriberFeature(): Composer<BotContext> {
 
   feature.command('help', (ctx) => ctx.reply(ctx.t('subscriber-help')));
 
-  // Anything else they write may answer a campaign: recorded, and auto-answered when it is trained.
-  feature.on('message:text', subscriberReply);
+  // Anything else they write or send may answer a campaign: recorded, and auto-answered when it is
+  // trained.
+  feature.on('message', subscriberReply);
 
   return composer;
 }

@@ -1,6 +1,8 @@
 import { createConversation } from '@grammyjs/conversations';
 import { Composer, type Filter, GrammyError } from 'grammy';
+import type { Message } from 'grammy/types';
 import { DomainError } from '../../domain/errors.js';
+import type { ReplyMedia } from '../../services/index.js';
 import type { BotContext } from '../context.js';
 import type { WizardDeps } from '../conversations/campaign-draft.js';
 import { wizardContext } from '../conversations/new-campaign.js';
@@ -118,22 +120,43 @@ export function trainingFeature(deps: WizardDeps, storagePrefix?: string): Compo
   return composer;
 }
 
+/** What a non-text message is, for 💬 Replies; undefined for text (and service messages). */
+function replyMedia(m: Message): ReplyMedia | undefined {
+  if (m.text !== undefined) return undefined;
+  if (m.photo) return 'photo';
+  if (m.video_note) return 'video_note';
+  if (m.animation) return 'animation';
+  if (m.video) return 'video';
+  if (m.voice) return 'voice';
+  if (m.audio) return 'audio';
+  if (m.sticker) return 'sticker';
+  if (m.document) return 'document';
+  if (m.location || m.venue) return 'location';
+  if (m.contact) return 'contact';
+  if (m.poll || m.dice || m.story) return 'other';
+  return undefined;
+}
+
 /**
- * A subscriber's private message (not a command): recorded as a response to the campaign that last
- * reached them, then answered automatically when that campaign is trained. Anything that is not a
+ * A subscriber's private message (not a command; text, or a photo, voice, sticker… with or without a
+ * caption): recorded as a response to the campaign that last reached them, then answered
+ * automatically when that campaign is trained and the reply has words. Anything that is not a
  * response goes on to the next handler.
  */
 export async function subscriberReply(
-  ctx: Filter<BotContext, 'message:text'>,
+  ctx: Filter<BotContext, 'message'>,
   next: () => Promise<void>,
 ): Promise<void> {
-  const text = ctx.message.text;
-  if (text.startsWith('/')) return next();
+  const media = replyMedia(ctx.message);
+  const text = ctx.message.text ?? ctx.message.caption ?? '';
+  if (ctx.message.text === undefined && !media) return next();
+  if (ctx.message.text?.startsWith('/')) return next();
   const { responses, training } = ctx.deps.services;
   const reply = {
     platform: 'telegram' as const,
     chatId: ctx.chat.id,
     text,
+    ...(media ? { media } : {}),
     // Now rather than the message's whole-second date: a reply must not look older than the delivery.
     at: new Date(),
     messageId: String(ctx.message.message_id),

@@ -19,7 +19,10 @@ export interface WaSentMessage {
 export interface WaIncomingMessage {
   id: WaId;
   from: string;
+  /** the text, or a media message's caption */
   body: string;
+  /** whatsapp-web.js MessageTypes: chat (text), image, video, ptt (voice), audio, document, sticker, … */
+  type?: string;
   /** seconds since the epoch */
   timestamp: number;
   fromMe: boolean;
