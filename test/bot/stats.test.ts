@@ -176,7 +176,12 @@ describe('/stats, /templates, /whatsapp and the home buttons', () => {
     mia.sendVideo();
     await mia.waitForReply(/received your message/);
 
+    const typingBefore = h.emulator.callsOf('sendChatAction').length;
     const stats = await h.admin.sendAndWait(`/stats ${telegramId}`, /Weekend Special Offer/, SLOW);
+    // "typing…" while the figures are counted
+    expect(h.emulator.callsOf('sendChatAction').slice(typingBefore)).toEqual([
+      expect.objectContaining({ params: expect.objectContaining({ action: 'typing' }) }),
+    ]);
     const list = await h.admin.pressAndWait('💬 Replies', /Latest 3 replies to campaign/, {
       messageId: stats.message_id,
     });

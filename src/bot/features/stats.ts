@@ -328,6 +328,8 @@ export function statsFeature(storagePrefix = 'mb:'): Composer<BotContext> {
   }
 
   feature.command('stats', async (ctx) => {
+    // The figures can take seconds over many deliveries (FerretDB reads them all): show "typing…".
+    await ctx.replyWithChatAction('typing').catch(() => undefined);
     const arg = ctx.match.trim().replace(/^#/, '');
     if (arg === '') return recentList(ctx);
     const id = Number(arg);
