@@ -50,8 +50,10 @@ export function createContactRepository({ Contact: model }: Pick<Models, 'Contac
           rows.slice(i, i + BULK_CHUNK).map((row) => ({
             updateOne: {
               filter: { phone: row.phone },
+              // Imported again, a number once found not on WhatsApp is checked again at the next
+              // send (the admin vouches for it); an opt-out stays.
               update: {
-                ...(row.name ? { $set: { name: row.name } } : {}),
+                $set: { valid: true, ...(row.name ? { name: row.name } : {}) },
                 $addToSet: { segments: { $each: row.segments } },
                 $setOnInsert: { source },
               },

@@ -46,8 +46,10 @@ describe('WhatsApp contacts', () => {
     ]);
   });
 
-  it('updates known numbers on a second import, adds segments and keeps an opt-out', async () => {
+  it('updates known numbers on a second import, adds segments, keeps an opt-out and re-checks a number found invalid', async () => {
     expect(await s.contacts.optOut('+1 202 555 0102')).toBe(true);
+    // what a send does when WhatsApp says the number is not on it
+    await h.models.Contact.updateOne({ phone: '+12025550102' }, { $set: { valid: false } });
     const report = await s.contacts.importContacts(
       [
         { line: 2, phone: '+12025550102', name: 'Liam Turner' },
@@ -62,6 +64,7 @@ describe('WhatsApp contacts', () => {
     expect(liam).toMatchObject({
       name: 'Liam Turner',
       optedOut: true,
+      valid: true,
       segments: ['New Leads', 'Trade Show', 'Webinar Participants'],
     });
     await expect(s.contacts.importContacts([], { defaultCountry: 'XX' })).rejects.toBeInstanceOf(
