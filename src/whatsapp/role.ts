@@ -222,6 +222,18 @@ export function createWhatsAppRole(deps: WhatsAppRoleDeps): WhatsAppRole {
     }
   }
 
+  // Messages from one sender are handled one after another, in the order they came: a reply to
+  // the first question is sent before the second is looked at, and the hook sees them in order.
+  const senderQueues = new Map<string, Promise<void>>();
+  function inSenderOrder(from: string, work: () => Promise<void>): Promise<void> {
+    const next = (senderQueues.get(from) ?? Promise.resolve()).then(work);
+    senderQueues.set(from, next);
+    void next.finally(() => {
+      if (senderQueues.get(from) === next) senderQueues.delete(from);
+    });
+    return next;
+  }
+
   async function handleAck(m: WaSentMessage, ack: number): Promise<void> {
     const id = m.id?._serialized;
     if (!id) return;
@@ -257,7 +269,7 @@ export function createWhatsAppRole(deps: WhatsAppRoleDeps): WhatsAppRole {
     qrMaxShown: tuning.qrMaxShown,
     callTimeoutMs: tuning.callTimeoutMs,
     ...(tuning.reconnectDelaysMs ? { reconnectDelaysMs: tuning.reconnectDelaysMs } : {}),
-    onMessage: (m) => void handleMessage(m),
+    onMessage: (m) => void inSenderOrder(m.from, () => handleMessage(m)),
     onAck: (m, ack) => void handleAck(m, ack),
     onDown: (reason) => {
       lastDown = reason;

@@ -177,6 +177,8 @@ describe('WhatsApp role: campaigns through a stand-in client (real FerretDB and 
       now: time.now,
       sleep: time.sleep,
       onReply: async (reply, recorded) => {
+        // A slow answer to the voice message must not let the photo after it overtake it.
+        if (reply.media === 'voice') await new Promise((r) => setTimeout(r, 200));
         hooked.push({ text: reply.text, ...(recorded ? { campaignId: recorded.campaignId } : {}) });
         return reply.text.includes('price') ? 'Our price list: https://shop.example/prices' : null;
       },
@@ -198,6 +200,7 @@ describe('WhatsApp role: campaigns through a stand-in client (real FerretDB and 
     });
 
     // A voice message and a captioned photo are replies too; a deleted-message notice is not.
+    // Messages from one sender are handled in the order they came.
     client.incoming(digits(phones[0]!), '', new Date(Date.now() + 2000), 'ptt');
     client.incoming(digits(phones[0]!), 'This one?', new Date(Date.now() + 3000), 'image');
     client.incoming(digits(phones[0]!), '', new Date(Date.now() + 4000), 'revoked');
