@@ -8,29 +8,15 @@
  *
  * Prints the median time per receipt both ways.
  */
-import { randomBytes } from 'node:crypto';
-import mongoose from 'mongoose';
 import { deliveryId, WHATSAPP_MESSAGE_IDS } from '../src/db/dispatch.repository.js';
 import { createModels } from '../src/db/models.js';
 import { createWhatsAppRepository, WA_ACK } from '../src/db/whatsapp.repository.js';
-
-function arg(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && process.argv[i + 1] ? (process.argv[i + 1] as string) : fallback;
-}
+import { arg, median, withBenchDb } from './lib/bench.js';
 
 const N = Number(arg('n', '20000'));
 const REPEAT = Number(arg('repeat', '5'));
-const mongoUri = process.env.MONGODB_URI;
-if (!mongoUri) {
-  console.error('MONGODB_URI must be set (see the usage at the top of this file).');
-  process.exit(2);
-}
 
-const url = new URL(mongoUri);
-url.pathname = `/bench_acks_${randomBytes(4).toString('hex')}`;
-const conn = await mongoose.createConnection(url.toString()).asPromise();
-try {
+await withBenchDb('bench_acks', async (conn) => {
   const models = await createModels(conn);
   const campaignId = 4242;
   await models.Campaign.create({
@@ -73,7 +59,6 @@ try {
     );
   }
   const repo = createWhatsAppRepository(models);
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
   const time = async (pick: (k: number) => number) => {
     const took: number[] = [];
     for (let k = 0; k < REPEAT; k++) {
@@ -90,8 +75,4 @@ try {
   console.log(`WhatsApp receipts, ${N} deliveries (median of ${REPEAT}):`);
   console.log(`  through the message-id link (by _id): ${linked.toFixed(0)} ms per receipt`);
   console.log(`  by the messageId field (no link):     ${byField.toFixed(0)} ms per receipt`);
-} finally {
-  await conn.dropDatabase().catch(() => {});
-  await conn.close();
-}
-process.exit(0);
+});
