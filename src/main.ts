@@ -113,7 +113,7 @@ async function startRoles(config: Config, logger: Logger, stops: { name: string;
   }
 
   if (config.ROLES.includes('dispatcher')) {
-    const dispatcher = createDispatcher({ config, logger, models, api: sendApi, translate, metrics });
+    const dispatcher = createDispatcher({ config, logger, models, redis, api: sendApi, translate, metrics });
     await dispatcher.start();
     stops.push({ name: 'dispatcher', stop: () => dispatcher.stop() });
   }

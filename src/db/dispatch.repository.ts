@@ -13,6 +13,7 @@ import type {
 import { type CampaignAction, transition } from '../domain/lifecycle.js';
 import type { Frequency } from '../domain/schedule.js';
 import type { Models } from './models.js';
+import type { ReachIndex } from './reach-index.js';
 
 /*
  * Data access for the dispatcher.
@@ -265,7 +266,11 @@ function deliveryFields(r: DeliveryResult) {
   };
 }
 
-export function createDispatchRepository(models: Models) {
+/**
+ * `reach`: where outcomes that reached a private chat or a WhatsApp contact are linked for replies
+ * (see ReachIndex); every sender passes one.
+ */
+export function createDispatchRepository(models: Models, reach?: ReachIndex) {
   // Loosely typed on purpose: mongoose's inferred filter types over these schemas cost the
   // TypeScript checker a lot; the shapes are checked by the functions' own signatures.
   const { Campaign, Delivery, Chat, Subscriber, Admin } = models as unknown as Record<
@@ -336,6 +341,19 @@ export function createDispatchRepository(models: Models) {
     if (links.length > 0) {
       await WaMessageIds.insertMany(links, { ordered: false }).catch((err: unknown) => duplicateIndexes(err));
     }
+    // From every result, not only those written now: a batch written again after an error
+    // (its rows already in place) still gets its links. Rewriting a link changes nothing.
+    await reach?.record(
+      results
+        .filter((r) => r.status === 'sent' && (r.item.phone || r.item.kind === 'private'))
+        .map((r) => ({
+          recipient: r.item.recipient,
+          delivery: deliveryId(campaignId, run, r.item.recipient).toHexString(),
+          campaignId,
+          run,
+          sentAt: r.at.getTime(),
+        })),
+    );
     return written;
   }
 

@@ -1,4 +1,5 @@
 import { Api } from 'grammy';
+import { Redis } from 'ioredis';
 import type { Config } from '../config.js';
 import {
   createDispatchRepository,
@@ -7,6 +8,7 @@ import {
   type RecipientSource,
 } from '../db/dispatch.repository.js';
 import type { Models } from '../db/models.js';
+import { createReachIndex, reachTtlMs } from '../db/reach-index.js';
 import { type Logger, scrubToken } from '../logger.js';
 import { CampaignRun, type RunTuning } from './campaign-run.js';
 import { createTelegramLimiter, type SendLimiter } from './limiter.js';
@@ -35,6 +37,8 @@ export interface DispatcherDeps {
   models: Models;
   /** the limiters open their own connections to it (defaults to config.REDIS_URL) */
   redisUrl?: string;
+  /** for the reply index (ReachIndex); without it the dispatcher opens its own to redisUrl */
+  redis?: Redis;
   /** an Api WITHOUT auto-retry (429s and retries are handled here); built from config when absent */
   api?: Api;
   translate: Translate;
@@ -82,7 +86,15 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
   const api =
     deps.api ?? new Api(config.BOT_TOKEN, { apiRoot: config.TELEGRAM_API_ROOT, timeoutSeconds: 60 });
   const messenger = createTelegramMessenger(api);
-  const repository = createDispatchRepository(deps.models);
+  const ownRedis = deps.redis
+    ? undefined
+    : new Redis(deps.redisUrl ?? config.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 3 });
+  ownRedis?.on('error', (err) => log.debug({ err: String(err) }, 'redis connection error'));
+  const reach = createReachIndex(deps.redis ?? (ownRedis as Redis), {
+    database: deps.models.Campaign.db.name,
+    ttlMs: reachTtlMs(config.RESPONSE_WINDOW_HOURS),
+  });
+  const repository = createDispatchRepository(deps.models, reach);
   const source = deps.recipients ?? createRecipientSource(deps.models);
   const runs = new Map<number, CampaignRun>();
   let limiter = deps.limiter;
@@ -174,6 +186,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
         for (const run of runs.values()) run.stop('shutdown');
         await Promise.allSettled([...runs.values()].map((r) => r.done));
         if (ownLimiter) await limiter?.stop();
+        await ownRedis?.quit().catch(() => ownRedis.disconnect());
         log.info('dispatcher stopped');
       })();
       return stopping;

@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { Models } from '../db/models.js';
+import { createReachIndex, reachTtlMs } from '../db/reach-index.js';
 import type { Logger } from '../logger.js';
 import { createAdminService } from './admin.service.js';
 import { createAnalyticsService } from './analytics.service.js';
@@ -39,7 +40,7 @@ export interface CreateServicesDeps {
   /** with BOT_TOKEN (and PUBLIC_URL, CLICK_SECRET) click tracking works; tests may leave them out */
   config: ServiceConfig & Partial<TrackingConfig>;
   clock?: () => Date;
-  /** training's per-contact auto-reply limits */
+  /** training's per-contact auto-reply limits; the reply index (ReachIndex) */
   redis?: Redis;
 }
 
@@ -70,6 +71,14 @@ export function createServices({ models, logger, config, clock, redis }: CreateS
     responses: createResponseService({
       ...base,
       ...(config.RESPONSE_WINDOW_HOURS ? { windowMs: config.RESPONSE_WINDOW_HOURS * 3_600_000 } : {}),
+      ...(redis
+        ? {
+            reach: createReachIndex(redis, {
+              database: models.Campaign.db.name,
+              ttlMs: reachTtlMs(config.RESPONSE_WINDOW_HOURS ?? 72),
+            }),
+          }
+        : {}),
     }),
   };
 }

@@ -1,3 +1,5 @@
+import { Types } from 'mongoose';
+import type { ReachIndex } from '../db/reach-index.js';
 import type { DeliveryStatus } from '../domain/analytics.js';
 import { recipientKey } from '../domain/audience.js';
 import { type ServiceDeps, systemClock } from './deps.js';
@@ -48,6 +50,8 @@ export interface RecordedResponse {
 export interface ResponseServiceDeps extends ServiceDeps {
   /** how long after a delivery a reply still counts as its response (default 72 h) */
   windowMs?: number;
+  /** the senders' recipient → latest delivery links; without it every reply searches deliveries */
+  reach?: ReachIndex;
 }
 
 /** Delivered outcomes a reply can answer (Telegram has no receipts, so `sent` means delivered). */
@@ -65,8 +69,9 @@ export function createResponseService({
   logger,
   clock = systemClock,
   windowMs = 72 * 3_600_000,
+  reach,
 }: ResponseServiceDeps) {
-  const { Delivery, Response, FirstResponse } = models;
+  const { Campaign, Delivery, Response, FirstResponse } = models;
 
   function keyOf(reply: InboundReply): string | null {
     try {
@@ -80,6 +85,37 @@ export function createResponseService({
     return null;
   }
 
+  /**
+   * The latest delivery that reached the recipient in [since, at]. Through the reach index when it
+   * covers the whole window: no link means nothing reached them. All deliveries are searched only
+   * when it cannot answer: the index began after `since`, the link's delivery is gone (its campaign
+   * deleted), or the link is newer than the reply (a late reply to an earlier campaign).
+   */
+  async function latestReached(recipient: string, since: Date, at: Date) {
+    const fields = { _id: 1, campaignId: 1, run: 1, sentAt: 1 } as const;
+    const indexed = reach ? await reach.latest(recipient) : null;
+    if (indexed?.since != null && indexed.since <= since.getTime()) {
+      const { link } = indexed;
+      if (!link || link.sentAt < since.getTime()) return null;
+      // A link is written only for a delivery that reached them, and a delivery leaves only with its
+      // campaign: the (small) campaigns collection says whether it is still there.
+      if (link.sentAt <= at.getTime() && (await Campaign.exists({ _id: link.campaignId }))) {
+        return {
+          _id: new Types.ObjectId(link.delivery),
+          campaignId: link.campaignId,
+          run: link.run,
+          sentAt: new Date(link.sentAt),
+        };
+      }
+    }
+    return Delivery.findOne(
+      { recipient, status: { $in: REACHED }, sentAt: { $gte: since, $lte: at } },
+      fields,
+    )
+      .sort({ sentAt: -1 })
+      .lean();
+  }
+
   return {
     windowMs,
 
@@ -87,12 +123,7 @@ export function createResponseService({
       const recipient = keyOf(reply);
       if (!recipient) return null;
       const since = new Date(reply.at.getTime() - windowMs);
-      const delivery = await Delivery.findOne(
-        { recipient, status: { $in: REACHED }, sentAt: { $gte: since, $lte: reply.at } },
-        { _id: 1, campaignId: 1, run: 1, sentAt: 1 },
-      )
-        .sort({ sentAt: -1 })
-        .lean();
+      const delivery = await latestReached(recipient, since, reply.at);
       if (!delivery?.sentAt) return null;
 
       const responseMs = Math.max(0, reply.at.getTime() - delivery.sentAt.getTime());

@@ -7,6 +7,7 @@ import {
   type RecipientSource,
 } from '../db/dispatch.repository.js';
 import type { Models } from '../db/models.js';
+import { createReachIndex, reachTtlMs } from '../db/reach-index.js';
 import { createWhatsAppRepository } from '../db/whatsapp.repository.js';
 import { createTelegramMessenger } from '../dispatch/messengers/telegram.messenger.js';
 import {
@@ -135,7 +136,13 @@ export function createWhatsAppRole(deps: WhatsAppRoleDeps): WhatsAppRole {
   };
   const owner = `${config.DISPATCHER_ID}:wa`;
   const link = createWhatsAppLink(deps.redis, deps.keyPrefix);
-  const repo = createDispatchRepository(models);
+  const repo = createDispatchRepository(
+    models,
+    createReachIndex(deps.redis, {
+      database: models.Campaign.db.name,
+      ttlMs: reachTtlMs(config.RESPONSE_WINDOW_HOURS),
+    }),
+  );
   const wa = createWhatsAppRepository(models);
   const notifier = createAdminNotifier({
     api: deps.api,
