@@ -11,7 +11,7 @@
 import { deliveryId, WHATSAPP_MESSAGE_IDS } from '../src/db/dispatch.repository.js';
 import { createModels } from '../src/db/models.js';
 import { createWhatsAppRepository, WA_ACK } from '../src/db/whatsapp.repository.js';
-import { arg, median, withBenchDb } from './lib/bench.js';
+import { arg, benchCampaign, median, withBenchDb } from './lib/bench.js';
 
 const N = Number(arg('n', '20000'));
 const REPEAT = Number(arg('repeat', '5'));
@@ -19,17 +19,7 @@ const REPEAT = Number(arg('repeat', '5'));
 await withBenchDb('bench_acks', async (conn) => {
   const models = await createModels(conn);
   const campaignId = 4242;
-  await models.Campaign.create({
-    _id: campaignId,
-    name: 'Receipts',
-    nameLower: 'receipts',
-    platform: 'whatsapp',
-    status: 'published',
-    audience: { kind: 'whatsapp', all: true, segments: [], contactIds: [] },
-    message: { text: 'Hi' },
-    schedule: { zone: 'UTC', frequency: 'none' },
-    settings: {},
-  });
+  await benchCampaign(models, campaignId, 'Receipts');
   const links = conn.db!.collection(WHATSAPP_MESSAGE_IDS);
   const messageId = (i: number) => `true_1555${String(i).padStart(7, '0')}@c.us_${i.toString(16)}`;
   for (let i = 0; i < N; i += 1000) {

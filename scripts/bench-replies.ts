@@ -15,7 +15,7 @@ import { createModels } from '../src/db/models.js';
 import { createReachIndex } from '../src/db/reach-index.js';
 import { createLogger } from '../src/logger.js';
 import { createResponseService } from '../src/services/response.service.js';
-import { arg, median, withBenchDb } from './lib/bench.js';
+import { arg, benchCampaign, median, withBenchDb } from './lib/bench.js';
 
 const N = Number(arg('n', '20000'));
 const REPEAT = Number(arg('repeat', '5'));
@@ -37,17 +37,7 @@ await withBenchDb('bench_replies', async (conn) => {
       clock: () => new Date(now - 100 * HOUR),
     });
     const repo = createDispatchRepository(models, reach);
-    await models.Campaign.collection.insertOne({
-      _id: 4242 as never,
-      name: 'Replies',
-      nameLower: 'replies',
-      platform: 'whatsapp',
-      status: 'published',
-      audience: { kind: 'whatsapp', all: true, segments: [], contactIds: [] },
-      message: { text: 'Hi' },
-      schedule: { zone: 'UTC', frequency: 'none' },
-      settings: {},
-    });
+    await benchCampaign(models, 4242, 'Replies');
     const phone = (i: number) => `+1555${String(i).padStart(7, '0')}`;
     const recordTimes: number[] = [];
     for (let i = 0; i < N; i += 1000) {

@@ -1,6 +1,7 @@
 /** Shared by the database benchmarks (bench-acks, bench-replies, bench-stats). */
 import { randomBytes } from 'node:crypto';
 import mongoose, { type Connection } from 'mongoose';
+import type { Models } from '../../src/db/models.js';
 
 /** `--name value` from the command line, or the fallback. */
 export function arg(name: string, fallback: string): string {
@@ -35,4 +36,19 @@ export async function withBenchDb(
     await conn.close();
   }
   process.exit(0);
+}
+
+/** A published WhatsApp campaign for the benchmarks' deliveries to belong to. */
+export async function benchCampaign(models: Models, id: number, name: string): Promise<void> {
+  await models.Campaign.collection.insertOne({
+    _id: id as never,
+    name,
+    nameLower: name.toLowerCase(),
+    platform: 'whatsapp',
+    status: 'published',
+    audience: { kind: 'whatsapp', all: true, segments: [], contactIds: [] },
+    message: { text: 'Hi' },
+    schedule: { zone: 'UTC', frequency: 'none' },
+    settings: {},
+  });
 }
