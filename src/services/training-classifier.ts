@@ -1,3 +1,4 @@
+import { Worker } from 'node:worker_threads';
 import { containerBootstrap } from '@nlpjs/core';
 import { LangEn } from '@nlpjs/lang-en-min';
 import { LangRu } from '@nlpjs/lang-ru';
@@ -150,4 +151,38 @@ export async function loadClassifier(serialized: string): Promise<Classifier> {
   const { nlp, container } = await newNlp(languages);
   nlp.import(stored.nlp);
   return wrap(nlp, container, languages, stored.vocabulary);
+}
+
+/**
+ * trainClassifier in a worker thread: training is one synchronous stretch of CPU (0.4 s for the
+ * largest allowed set on a quiet 2-core machine, longer under load) that would otherwise stop the
+ * bot from answering and the dispatcher from sending meanwhile. The worker sends back the
+ * serialized model, loaded here as a stored one would be.
+ */
+export function trainInWorker(intents: readonly Intent[]): Promise<Classifier> {
+  const fromSource = import.meta.url.endsWith('.ts');
+  const file = new URL(`./training-worker.${fromSource ? 'ts' : 'js'}`, import.meta.url);
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    const settle = (fn: () => void) => {
+      if (settled) return;
+      settled = true;
+      fn();
+    };
+    // From sources, the worker first registers tsx's loader, then imports its .ts file.
+    const worker = fromSource
+      ? new Worker(
+          `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(file.href)}); });`,
+          { eval: true, workerData: { intents }, execArgv: [] },
+        )
+      : new Worker(file, { workerData: { intents }, execArgv: [] });
+    worker.once('message', (model: string) => {
+      settle(() => loadClassifier(model).then(resolve, reject));
+      void worker.terminate();
+    });
+    worker.once('error', (err) => settle(() => reject(err)));
+    worker.once('exit', (code) =>
+      settle(() => reject(new Error(`the training worker stopped (exit ${code})`))),
+    );
+  });
 }

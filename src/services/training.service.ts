@@ -20,7 +20,7 @@ import {
 } from '../domain/training.js';
 import { type ServiceDeps, systemClock } from './deps.js';
 import type { InboundReply, RecordedResponse } from './response.service.js';
-import { type Classifier, loadClassifier, trainClassifier } from './training-classifier.js';
+import { type Classifier, loadClassifier, trainInWorker } from './training-classifier.js';
 
 export interface TrainingView {
   campaignId: number;
@@ -114,7 +114,7 @@ export function createTrainingService({
   clock = systemClock,
   redis,
   keyPrefix = 'mb:',
-  trainer = trainClassifier,
+  trainer = trainInWorker,
 }: TrainingServiceDeps) {
   const { Campaign, Training, TrainingInbox, Response, Subscriber } = models;
   let routeToAdmins: RouteToAdmins | undefined;

@@ -4,10 +4,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deliveryId } from '../../src/db/dispatch.repository.js';
 import { createModels, type Models } from '../../src/db/models.js';
 import { defaultAudience } from '../../src/domain/campaign.js';
-import { AUTO_REPLY_LIMIT, CONFIDENCE_THRESHOLD, type Intent } from '../../src/domain/training.js';
+import {
+  AUTO_REPLY_LIMIT,
+  CONFIDENCE_THRESHOLD,
+  type Intent,
+  MAX_EXAMPLES,
+  MAX_INTENTS,
+} from '../../src/domain/training.js';
 import { createServices, type RoutedReply, type Services } from '../../src/services/index.js';
 import { createTrainingService } from '../../src/services/training.service.js';
-import { trainClassifier } from '../../src/services/training-classifier.js';
+import { trainClassifier, trainInWorker } from '../../src/services/training-classifier.js';
 import { createTestDb, createTestRedis, type TestDb, testLogger } from '../support/services.js';
 import {
   HELD_OUT_EN,
@@ -193,6 +199,28 @@ describe('training service', () => {
     expect(unrelated.confidence).toBeLessThan(CONFIDENCE_THRESHOLD);
     expect(unrelated.response).toBeNull();
   });
+
+  it('trains in a worker thread: the process keeps answering while the largest allowed set trains', async () => {
+    const largest = Array.from({ length: MAX_INTENTS }, (_, i) => ({
+      name: `intent ${i}`,
+      response: `answer ${i}`,
+      examples: Array.from(
+        { length: MAX_EXAMPLES },
+        (_, k) =>
+          `question ${i} about ${SALE_INTENTS_EN[(i + k) % SALE_INTENTS_EN.length]!.examples[0]} ${k}`,
+      ),
+    }));
+    // Trained on this thread, the set takes hundreds of milliseconds in which no timer fires.
+    let turns = 0;
+    const timer = setInterval(() => turns++, 5);
+    try {
+      const classifier = await trainInWorker(largest);
+      expect(turns).toBeGreaterThanOrEqual(3);
+      expect((await classifier.classify('question 7 about something 3')).intent).toBe('intent 7');
+    } finally {
+      clearInterval(timer);
+    }
+  }, 30_000);
 
   it('answers held-out Russian paraphrases', async () => {
     await addIntents(RU, SALE_INTENTS_RU);
