@@ -186,7 +186,8 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
         for (const run of runs.values()) run.stop('shutdown');
         await Promise.allSettled([...runs.values()].map((r) => r.done));
         if (ownLimiter) await limiter?.stop();
-        await ownRedis?.quit().catch(() => ownRedis.disconnect());
+        if (ownRedis?.status === 'wait') ownRedis.disconnect();
+        else await ownRedis?.quit().catch(() => ownRedis.disconnect());
         log.info('dispatcher stopped');
       })();
       return stopping;
