@@ -1,4 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createReachIndex } from '../../src/db/reach-index.js';
+import { createTestRedis } from '../support/services.js';
 import {
   ADMIN_ID,
   addGroups,
@@ -60,6 +62,16 @@ describe('dispatcher: delivering a Telegram campaign', () => {
     expect(adminView[0]).toContain('Sent: 53 · Failed: 0 · Left: 0 of 53');
     expect(adminView[0]).toContain('▰▰▰▰▰▰▰▰▰▰ 100%');
     expect(adminView[1]).toContain('is published');
+
+    // A subscriber's reply will find this campaign in the reach index; a group is not linked.
+    const redis = createTestRedis();
+    try {
+      const reach = createReachIndex(redis, { database: env.models.Campaign.db.name, ttlMs: 1 });
+      expect((await reach.latest(`tg:${subs[49]}`)).link).toMatchObject({ campaignId: id, run: 1 });
+      expect((await reach.latest(`tg:${groups[0]}`)).link).toBeNull();
+    } finally {
+      await redis.quit();
+    }
   });
 
   it('honours 429 answers: everyone gets it once and no chat is called again before retry_after', async () => {

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { WHATSAPP_MESSAGE_IDS } from '../../src/db/dispatch.repository.js';
+import { createReachIndex } from '../../src/db/reach-index.js';
 import { WA_ACK } from '../../src/db/whatsapp.repository.js';
 import { readClickToken, trackingSecret } from '../../src/domain/tracking.js';
 import {
@@ -187,6 +188,9 @@ describe('WhatsApp role: campaigns through a stand-in client (real FerretDB and 
     await role.start();
     await waitForStatus(env, id, ['published']);
     const sentBefore = client.sent.length;
+    // The role linked each contact to this delivery for their replies (the reach index).
+    const reach = createReachIndex(env.redis, { database: env.models.Campaign.db.name, ttlMs: 1 });
+    expect((await reach.latest(`wa:${phones[0]}`)).link).toMatchObject({ campaignId: id, run: 1 });
 
     client.incoming(digits(phones[0]!), 'What is the price?', new Date(Date.now() + 1000));
     await waitFor('response recorded', async () => (await deliveries(env, id)).find((d) => d.respondedAt));
