@@ -297,6 +297,20 @@ export function createDispatchRepository(models: Models, reach?: ReachIndex) {
     run: number,
     results: readonly DeliveryResult[],
   ): Promise<DeliveryResult[]> {
+    // The reply links first: if Redis fails, nothing is written and the whole batch is tried again
+    // (a failure after the inserts would leave the retry finding only duplicates, uncounted).
+    // Writing a link twice changes nothing.
+    await reach?.record(
+      results
+        .filter((r) => r.status === 'sent' && (r.item.phone || r.item.kind === 'private'))
+        .map((r) => ({
+          recipient: r.item.recipient,
+          delivery: deliveryId(campaignId, run, r.item.recipient).toHexString(),
+          campaignId,
+          run,
+          sentAt: r.at.getTime(),
+        })),
+    );
     const written: DeliveryResult[] = [];
     const first = results.filter((r) => r.item.pass === 0);
     if (first.length > 0) {
@@ -341,19 +355,6 @@ export function createDispatchRepository(models: Models, reach?: ReachIndex) {
     if (links.length > 0) {
       await WaMessageIds.insertMany(links, { ordered: false }).catch((err: unknown) => duplicateIndexes(err));
     }
-    // From every result, not only those written now: a batch written again after an error
-    // (its rows already in place) still gets its links. Rewriting a link changes nothing.
-    await reach?.record(
-      results
-        .filter((r) => r.status === 'sent' && (r.item.phone || r.item.kind === 'private'))
-        .map((r) => ({
-          recipient: r.item.recipient,
-          delivery: deliveryId(campaignId, run, r.item.recipient).toHexString(),
-          campaignId,
-          run,
-          sentAt: r.at.getTime(),
-        })),
-    );
     return written;
   }
 

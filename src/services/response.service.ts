@@ -88,12 +88,18 @@ export function createResponseService({
   /**
    * The latest delivery that reached the recipient in [since, at]. Through the reach index when it
    * covers the whole window: no link means nothing reached them. All deliveries are searched only
-   * when it cannot answer: the index began after `since`, the link's delivery is gone (its campaign
-   * deleted), or the link is newer than the reply (a late reply to an earlier campaign).
+   * when it cannot answer: Redis is unavailable, the index began after `since`, the link's campaign
+   * was deleted, or the link is newer than the reply (a late reply to an earlier campaign).
    */
   async function latestReached(recipient: string, since: Date, at: Date) {
     const fields = { _id: 1, campaignId: 1, run: 1, sentAt: 1 } as const;
-    const indexed = reach ? await reach.latest(recipient) : null;
+    // Redis unavailable: the reply is still credited, by the search.
+    const indexed = reach
+      ? await reach.latest(recipient).catch((err: unknown) => {
+          logger.warn({ err: String(err) }, 'reach index unavailable; searching the deliveries');
+          return null;
+        })
+      : null;
     if (indexed?.since != null && indexed.since <= since.getTime()) {
       const { link } = indexed;
       if (!link || link.sentAt < since.getTime()) return null;

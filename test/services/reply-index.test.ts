@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import { Redis } from 'ioredis';
 import mongoose from 'mongoose';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createDispatchRepository, type DeliveryResult } from '../../src/db/dispatch.repository.js';
@@ -29,6 +29,23 @@ describe('replies through the reach index', () => {
   const phone = () => `+4915112${nextPhone++}`;
   const now = Date.now();
 
+  /** A WhatsApp outcome as the role reports it. */
+  const outcome = (
+    campaignId: number,
+    p: string,
+    sentAt: Date,
+    status: 'sent' | 'failed' = 'sent',
+  ): DeliveryResult => ({
+    item: { recipient: `wa:${p}`, seq: 0, pass: 0, chatId: 0, kind: 'private', phone: p, name: '' },
+    status,
+    attempts: 1,
+    chatId: 0,
+    owner: 'test',
+    sendingAt: sentAt,
+    at: sentAt,
+    ...(status === 'sent' ? { messageId: `wamid.${campaignId}.${p}` } : { reason: 'network' as const }),
+  });
+
   beforeAll(async () => {
     db = await createTestDb();
     models = await createModels(db.conn);
@@ -47,23 +64,13 @@ describe('replies through the reach index', () => {
       });
       const repo = createDispatchRepository(models, reach);
       return async (campaignId, p, sentAt, status = 'sent') => {
-        const result: DeliveryResult = {
-          item: { recipient: `wa:${p}`, seq: 0, pass: 0, chatId: 0, kind: 'private', phone: p, name: '' },
-          status,
-          attempts: 1,
-          chatId: 0,
-          owner: 'test',
-          sendingAt: sentAt,
-          at: sentAt,
-          ...(status === 'sent' ? { messageId: `wamid.${campaignId}.${p}` } : { reason: 'network' as const }),
-        };
-        await repo.recordResults(campaignId, 1, [result]);
+        await repo.recordResults(campaignId, 1, [outcome(campaignId, p, sentAt, status)]);
       };
     };
     // The index of this database began ten days ago (a sender recorded its first outcome then).
     record = sender(new Date(now - 240 * HOUR));
     await models.Campaign.collection.insertMany(
-      Array.from({ length: 12 }, (_, i) =>
+      Array.from({ length: 13 }, (_, i) =>
         campaignDoc(i + 1, { status: i + 1 === 10 ? 'cancelled' : 'published' }),
       ) as never[],
     );
@@ -131,6 +138,48 @@ describe('replies through the reach index', () => {
     await record(10, p, new Date(now - HOUR));
     await s.campaigns.remove(10, 1);
     expect(await reply(p, new Date(now))).toMatchObject({ campaignId: 9 });
+  });
+
+  it('still credits a reply while Redis is unreachable', async () => {
+    const p = phone();
+    await record(13, p, new Date(now - HOUR));
+    const down = new Redis('redis://127.0.0.1:1', {
+      lazyConnect: true,
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 0,
+    });
+    down.on('error', () => {});
+    try {
+      const offline = createServices({
+        models,
+        logger: testLogger,
+        config: { ADMIN_IDS: [1], DEFAULT_TIMEZONE: 'UTC' },
+        redis: down,
+      });
+      const r = await offline.responses.record({
+        platform: 'whatsapp',
+        phone: p,
+        text: 'Hi?',
+        at: new Date(now),
+      });
+      expect(r).toMatchObject({ campaignId: 13, first: true });
+
+      // A sender that cannot write the link writes nothing, so the outcome is tried again whole
+      // (and counted then) rather than found already written.
+      const q = phone();
+      const offlineRepo = createDispatchRepository(
+        models,
+        createReachIndex(down, { database: models.Campaign.db.name, ttlMs: HOUR }),
+      );
+      await expect(offlineRepo.recordResults(13, 1, [outcome(13, q, new Date(now))])).rejects.toThrow();
+      expect(await models.Delivery.countDocuments({ recipient: `wa:${q}` })).toBe(0);
+      const again = await createDispatchRepository(models).recordResults(13, 1, [
+        outcome(13, q, new Date(now)),
+      ]);
+      expect(again).toHaveLength(1);
+    } finally {
+      down.disconnect();
+    }
   });
 
   it('still credits replies when Redis lost the index, or for deliveries sent before it began', async () => {
