@@ -111,6 +111,8 @@ export interface WhatsAppRunDeps {
 }
 
 const SAVE_EVERY = 20;
+/** tries of an outcome write, 1 s, 2 s, … apart, before the run gives up (about 10 s in all) */
+const OUTCOME_WRITE_ATTEMPTS = 5;
 
 /** Progress messages go to one admin at a low rate: no shared budget needed. */
 const noLimits: SendLimiter = {
@@ -444,7 +446,19 @@ export class WhatsAppRun extends LeasedRun<'unavailable', string> {
     if (this.results.length === 0) return;
     const batch = this.results;
     this.results = [];
-    const written = await this.deps.repo.recordResults(this.c.id, this.c.run, batch);
+    // A short outage of MongoDB or Redis (the reply links) is waited out: giving up here ends the
+    // run, and the message just sent would be resolved as unknown.
+    let written: DeliveryResult[];
+    for (let attempt = 1; ; attempt++) {
+      try {
+        written = await this.deps.repo.recordResults(this.c.id, this.c.run, batch);
+        break;
+      } catch (err) {
+        if (attempt >= OUTCOME_WRITE_ATTEMPTS) throw err;
+        this.log.warn({ err: String(err), attempt }, 'could not write the outcome; trying again');
+        await this.sleepFn(1000 * attempt);
+      }
+    }
     for (const w of written) {
       this.unsaved[w.status]++;
       this.figures[w.status]++;
