@@ -248,6 +248,7 @@ describe('analytics: click tracking, figures from the deliveries, charts and CSV
   it('sends the funnel and the sends/clicks chart as PNG photos, and the deliveries as CSV', async () => {
     await h.admin.sendAndWait(`/stats ${campaignId}`, /Weekend Special Offer/, SLOW);
     const before = h.emulator.callsOf('sendPhoto').length;
+    const actionsBefore = h.emulator.callsOf('sendChatAction').length;
     h.admin.pressButton('📈 Charts');
     const photos = await until(
       'two charts',
@@ -267,6 +268,12 @@ describe('analytics: click tracking, figures from the deliveries, charts and CSV
 
     h.admin.pressButton('📄 Export CSV');
     const doc = await until('the CSV', async () => h.emulator.callsOf('sendDocument').at(-1), SLOW);
+    // The chat shows "sending photo…" while the charts upload, "sending file…" for the CSV.
+    const actions = h.emulator.callsOf('sendChatAction').slice(actionsBefore);
+    expect(actions.map((a) => a.params.action)).toEqual(
+      expect.arrayContaining(['upload_photo', 'upload_document']),
+    );
+    expect(actions.every((a) => a.chatId === ADMIN_ID)).toBe(true);
     const csv = doc.files[0]!.content.toString('utf8').replace(/^\ufeff/, '');
     const lines = csv.trimEnd().split('\r\n');
     const count = await h.models.Delivery.countDocuments({ campaignId });

@@ -1,4 +1,5 @@
-import { Composer, InlineKeyboard, InputFile } from 'grammy';
+import { type AutoChatActionFlavor, autoChatAction } from '@grammyjs/auto-chat-action';
+import { Composer, InlineKeyboard, InputFile, type Middleware } from 'grammy';
 import { type CampaignStats, FAILURE_REASONS, formatPercent } from '../../domain/analytics.js';
 import { STATUS_ICONS } from '../../domain/campaign.js';
 import { NotFoundError } from '../../domain/errors.js';
@@ -187,6 +188,9 @@ export function statsActions(ctx: BotContext, campaign: Campaign): InlineKeyboar
 export function statsFeature(storagePrefix = 'mb:'): Composer<BotContext> {
   const composer = new Composer<BotContext>();
   const feature = composer.chatType('private').filter(isAdmin);
+  // "typing…" repeated until the answer is out (Telegram clears a chat action after 5 s, and the
+  // figures can take longer over many deliveries), "sending photo/file…" while charts and CSVs upload.
+  feature.use(autoChatAction() as unknown as Middleware<BotContext>);
   const pending = createPendingInput(storagePrefix);
 
   async function overviewLines(ctx: BotContext, range: Range): Promise<string[]> {
@@ -328,8 +332,8 @@ export function statsFeature(storagePrefix = 'mb:'): Composer<BotContext> {
   }
 
   feature.command('stats', async (ctx) => {
-    // The figures can take seconds over many deliveries (FerretDB reads them all): show "typing…".
-    await ctx.replyWithChatAction('typing').catch(() => undefined);
+    // The figures can take seconds over many deliveries (FerretDB reads them all).
+    (ctx as BotContext & AutoChatActionFlavor).chatAction = 'typing';
     const arg = ctx.match.trim().replace(/^#/, '');
     if (arg === '') return recentList(ctx);
     const id = Number(arg);
