@@ -7,7 +7,7 @@ import {
   type RecipientSource,
 } from '../db/dispatch.repository.js';
 import type { Models } from '../db/models.js';
-import { createReachIndex, reachTtlMs } from '../db/reach-index.js';
+import { createReachIndex, type ReachIndex, reachTtlMs } from '../db/reach-index.js';
 import { createWhatsAppRepository } from '../db/whatsapp.repository.js';
 import { createTelegramMessenger } from '../dispatch/messengers/telegram.messenger.js';
 import {
@@ -78,6 +78,8 @@ export interface WhatsAppRoleDeps {
   /** false: wait for an admin's Connect instead of starting the client at once */
   autoConnect?: boolean;
   clock?: Clock;
+  /** where outcomes are linked for replies (ReachIndex); by default in `redis` */
+  reach?: ReachIndex;
   /** pacing clock and sleep of the runs (tests pass virtual ones) */
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
@@ -138,10 +140,11 @@ export function createWhatsAppRole(deps: WhatsAppRoleDeps): WhatsAppRole {
   const link = createWhatsAppLink(deps.redis, deps.keyPrefix);
   const repo = createDispatchRepository(
     models,
-    createReachIndex(deps.redis, {
-      database: models.Campaign.db.name,
-      ttlMs: reachTtlMs(config.RESPONSE_WINDOW_HOURS),
-    }),
+    deps.reach ??
+      createReachIndex(deps.redis, {
+        database: models.Campaign.db.name,
+        ttlMs: reachTtlMs(config.RESPONSE_WINDOW_HOURS),
+      }),
   );
   const wa = createWhatsAppRepository(models);
   const notifier = createAdminNotifier({

@@ -392,6 +392,33 @@ describe('WhatsApp role: campaigns through a stand-in client (real FerretDB and 
     expect((await deliveries(env, id)).map((d) => d.status)).toEqual(['sent', 'sent', 'sent']);
   }, 60_000);
 
+  it('an outcome that cannot be written at once (Redis or MongoDB away for a moment) is written later: nothing unknown, nothing twice', async () => {
+    const time = virtualTime();
+    const phones = await addContacts(env, 3);
+    const client = new StandInClient({ now: time.now });
+    const real = createReachIndex(env.redis, { database: env.models.Campaign.db.name, ttlMs: 60_000 });
+    let failures = 0;
+    const reach = {
+      ...real,
+      // The second outcome's write fails twice, as while Redis restarts.
+      async record(links: Parameters<typeof real.record>[0]) {
+        if (links.some((l) => l.recipient === `wa:${phones[1]}`) && failures < 2) {
+          failures++;
+          throw new Error('connect ECONNREFUSED');
+        }
+        return real.record(links);
+      },
+    };
+    const role = env.role({ createClient: () => client, now: time.now, sleep: time.sleep, reach });
+    const id = await createWaCampaign(env);
+    await role.start();
+    const done = await waitForStatus(env, id, ['published']);
+    expect(failures).toBe(2);
+    expect(done.counters).toMatchObject({ total: 3, sent: 3, failed: 0, unknown: 0 });
+    expect(client.sent.map((m) => m.to).sort()).toEqual(phones.map((p) => `${digits(p)}@c.us`).sort());
+    expect((await deliveries(env, id)).map((d) => d.status)).toEqual(['sent', 'sent', 'sent']);
+  }, 60_000);
+
   it('takeover after a lost lease (a crash): the message in flight becomes unknown and is never resent, the rest is sent once', async () => {
     const time = virtualTime();
     const phones = await addContacts(env, 8);
