@@ -190,8 +190,9 @@ interface ClaimDoc {
 
 /**
  * WhatsApp message id → delivery, written with each sent WhatsApp outcome: a receipt finds its
- * delivery by _id here instead of by `messageId` in all deliveries (FerretDB scans for the latter;
- * measured at 50,000 documents: 1,136 ms by a field, 119 ms by _id).
+ * delivery by _id here instead of by `messageId` in all deliveries (FerretDB reads the collection
+ * either way, but evaluates a filter on _id alone inside SQLite, many times cheaper per document:
+ * measured at 50,000 documents, 1,136 ms by a field, 119 ms by _id).
  */
 export const WHATSAPP_MESSAGE_IDS = 'whatsapp_message_ids';
 export interface WhatsAppMessageIdDoc {
