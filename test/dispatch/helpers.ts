@@ -213,15 +213,28 @@ export async function deliveriesOf(env: Env, campaignId: number, run?: number) {
 }
 
 /** Successful campaign sends per chat, from the emulator's record (progress messages excluded). */
-export function sendsPerChat(env: Env, chats: readonly number[]): Map<number, number> {
+const SEND_METHODS = ['sendMessage', 'sendPhoto', 'sendVideo', 'sendDocument'];
+
+/** The emulator's accepted sends to these chats, in the order they were answered. */
+function* acceptedSends(env: Env, chats: readonly number[]) {
   const wanted = new Set(chats);
-  const counts = new Map<number, number>();
   for (const c of env.emulator.calls) {
     if (c.chatId === undefined || !wanted.has(c.chatId) || !c.response.ok) continue;
-    if (!['sendMessage', 'sendPhoto', 'sendVideo', 'sendDocument'].includes(c.method)) continue;
-    counts.set(c.chatId, (counts.get(c.chatId) ?? 0) + 1);
+    if (SEND_METHODS.includes(c.method)) yield c as typeof c & { chatId: number };
   }
+}
+
+export function sendsPerChat(env: Env, chats: readonly number[]): Map<number, number> {
+  const counts = new Map<number, number>();
+  for (const c of acceptedSends(env, chats)) counts.set(c.chatId, (counts.get(c.chatId) ?? 0) + 1);
   return counts;
+}
+
+/** Which client (`apiRootFor`) made the accepted send to each chat (the last one, if several). */
+export function sendersPerChat(env: Env, chats: readonly number[]): Map<number, string | undefined> {
+  const senders = new Map<number, string | undefined>();
+  for (const c of acceptedSends(env, chats)) senders.set(c.chatId, c.client);
+  return senders;
 }
 
 const FIXTURE = fileURLToPath(new URL('./fixtures/dispatcher-child.ts', import.meta.url));

@@ -52,6 +52,8 @@ export type UploadedFile = { field: string; fileName: string; mime: string; size
 export interface ApiCall {
   method: string;
   token: string;
+  /** `client` of an apiRoot from `apiRootFor(client)`: which process made the call */
+  client?: string;
   params: Params;
   files: UploadedFile[];
   chatId?: number;
@@ -526,6 +528,11 @@ export class BotApiEmulator {
   get apiRoot(): string {
     if (!this.server) throw new Error('BotApiEmulator is not started');
     return `http://127.0.0.1:${this.port}`;
+  }
+
+  /** The same API, with every call through it recorded as made by `client` (one per process). */
+  apiRootFor(client: string): string {
+    return `${this.apiRoot}/c-${client}`;
   }
 
   /** Sequence number of the latest bot message event. */
@@ -1259,14 +1266,15 @@ export class BotApiEmulator {
         .end(file.content);
       return;
     }
-    const route = /^\/bot([^/]+)\/(?:test\/)?([A-Za-z]+)$/.exec(url.pathname);
+    const route = /^(?:\/c-([A-Za-z0-9_-]+))?\/bot([^/]+)\/(?:test\/)?([A-Za-z]+)$/.exec(url.pathname);
     if (!route) return writeJson(res, NOT_FOUND);
-    const lower = route[2]!.toLowerCase();
-    const method = Object.keys(this.handlers).find((k) => k.toLowerCase() === lower) ?? route[2]!;
-    const token = decodeURIComponent(route[1]!);
+    const lower = route[3]!.toLowerCase();
+    const method = Object.keys(this.handlers).find((k) => k.toLowerCase() === lower) ?? route[3]!;
+    const token = decodeURIComponent(route[2]!);
     const call: ApiCall = {
       method,
       token,
+      ...(route[1] ? { client: route[1] } : {}),
       params: {},
       files: [],
       at: arrivedAt,
