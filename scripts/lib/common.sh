@@ -38,7 +38,7 @@ ensure_node_modules() {
   fi
 }
 
-# FerretDB 1.24 with its SQLite backend, built from tools/ferretdb (see the comment in its main.go).
+# FerretDB 1.24 with its PostgreSQL backend, built from tools/ferretdb (see the comment in its main.go).
 ensure_ferretdb() {
   if [ -x "$FERRETDB_BIN" ] && [ "$FERRETDB_BIN" -nt "$ROOT/tools/ferretdb/go.sum" ] \
     && [ "$FERRETDB_BIN" -nt "$ROOT/tools/ferretdb/main.go" ]; then return; fi
@@ -73,24 +73,32 @@ wait_for_port() { # host port seconds what
 
 pid_alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
 
-# start_services NAME: local FerretDB and Redis under $DATA_ROOT/NAME, unless MONGODB_URI / REDIS_URL
-# are already set. Exports MONGODB_URI and REDIS_URL. Reuses instances that still run.
+# start_services NAME: local PostgreSQL + FerretDB and Redis under $DATA_ROOT/NAME, unless MONGODB_URI /
+# REDIS_URL are already set. Exports MONGODB_URI and REDIS_URL (and PG_DIR for the local cluster).
+# Reuses instances that still run. With SERVICES_EPHEMERAL=1 (tests) stop_services deletes them.
 start_services() {
   local name="$1" dir="$DATA_ROOT/$1"
-  mkdir -p "$dir"
+  # Local data is its owner's only (files 0600). The directories let others through without listing
+  # them (0711): as root, PostgreSQL runs as the postgres user and must reach its own directory here.
+  umask 077
+  mkdir -p "$dir" && chmod 711 "$DATA_ROOT" "$dir"
   if [ -z "${MONGODB_URI:-}" ]; then
     ensure_ferretdb
-    if pid_alive "$dir/ferretdb.pid" && wait_for_port 127.0.0.1 "$(cat "$dir/ferretdb.port")" 1; then
+    if pid_alive "$dir/ferretdb.pid" && wait_for_port 127.0.0.1 "$(cat "$dir/ferretdb.port")" 1 \
+      && [ -f "$dir/pg.dir" ] && [ -S "$(cat "$dir/pg.dir")/.s.PGSQL.5432" ]; then
       log "reusing FerretDB on port $(cat "$dir/ferretdb.port")"
+      export PG_DIR; PG_DIR=$(cat "$dir/pg.dir")
     else
+      if pid_alive "$dir/ferretdb.pid"; then kill "$(cat "$dir/ferretdb.pid")" 2>/dev/null || true; fi
+      start_postgres "$name"
       local port; port=$(free_port)
-      mkdir -p "$dir/ferretdb"
-      setsid "$FERRETDB_BIN" -listen-addr "127.0.0.1:$port" -sqlite-url "file:$dir/ferretdb/" -log-level error \
+      setsid "$FERRETDB_BIN" -listen-addr "127.0.0.1:$port" -postgresql-url "$PG_URL" -log-level error \
         </dev/null >>"$dir/ferretdb.log" 2>&1 &
       echo $! >"$dir/ferretdb.pid"; echo "$port" >"$dir/ferretdb.port"
       wait_for_port 127.0.0.1 "$port" 20 || die "FerretDB did not start; see $dir/ferretdb.log"
-      log "FerretDB on 127.0.0.1:$port (data in $dir/ferretdb)"
+      log "FerretDB on 127.0.0.1:$port (PostgreSQL in $PG_DIR)"
     fi
+    STARTED_POSTGRES="$PG_DIR"
     export MONGODB_URI="mongodb://127.0.0.1:$(cat "$dir/ferretdb.port")/marketing_bot"
     STARTED_SERVICES+=("$dir/ferretdb.pid")
   fi
@@ -100,10 +108,12 @@ start_services() {
       log "reusing Redis on port $(cat "$dir/redis.port")"
     else
       local port; port=$(free_port)
-      # Throw-away instances (tests) must not snapshot: Redis 7 refuses SIGTERM when the save fails.
-      local save="60 1"; [ "${SERVICES_EPHEMERAL:-}" = 1 ] && save=""
-      setsid redis-server --port "$port" --bind 127.0.0.1 --dir "$dir" --dbfilename redis.rdb --save "$save" \
-        --appendonly no --daemonize no --logfile "$dir/redis.log" </dev/null >/dev/null 2>&1 &
+      # Throw-away instances (tests) keep nothing on disk (and Redis 7 refuses SIGTERM when a save
+      # fails). A kept one writes an append-only file: the campaign counters live here.
+      local persist=(--save "60 1" --appendonly yes --appendfsync everysec)
+      [ "${SERVICES_EPHEMERAL:-}" = 1 ] && persist=(--save "" --appendonly no)
+      setsid redis-server --port "$port" --bind 127.0.0.1 --dir "$dir" --dbfilename redis.rdb "${persist[@]}" \
+        --daemonize no --logfile "$dir/redis.log" </dev/null >/dev/null 2>&1 &
       echo $! >"$dir/redis.pid"; echo "$port" >"$dir/redis.port"
       wait_for_port 127.0.0.1 "$port" 10 || die "Redis did not start; see $dir/redis.log"
       log "Redis on 127.0.0.1:$port"
@@ -114,6 +124,7 @@ start_services() {
 }
 
 STARTED_SERVICES=()
+STARTED_POSTGRES=""
 stop_services() {
   local f
   for f in "${STARTED_SERVICES[@]}"; do
@@ -126,4 +137,12 @@ stop_services() {
     rm -f "$f"
   done
   STARTED_SERVICES=()
+  # PostgreSQL after FerretDB, which holds connections to it.
+  if [ -n "$STARTED_POSTGRES" ]; then
+    if [ "${SERVICES_EPHEMERAL:-}" = 1 ]; then stop_postgres "$STARTED_POSTGRES" remove
+    else stop_postgres "$STARTED_POSTGRES"; fi
+  fi
+  STARTED_POSTGRES=""
 }
+
+source "$ROOT/scripts/lib/postgres.sh"
