@@ -4,13 +4,16 @@
  * WhatsApp's message id; it finds its delivery through the `whatsapp_message_ids` link (by _id), or,
  * for a message without a link, by the `messageId` field of all deliveries.
  *
- *   MONGODB_URI=mongodb://127.0.0.1:34247/x npx tsx scripts/bench-acks.ts [--n 20000] [--repeat 5]
+ *   MONGODB_URI=mongodb://127.0.0.1:34247/x REDIS_URL=redis://127.0.0.1:6379 npx tsx scripts/bench-acks.ts [--n 20000] [--repeat 5]
  *
  * Prints the median time per receipt both ways.
  */
+import { Redis } from 'ioredis';
+import { createCounterStore } from '../src/db/counter.store.js';
 import { deliveryId, WHATSAPP_MESSAGE_IDS } from '../src/db/dispatch.repository.js';
 import { createModels } from '../src/db/models.js';
-import { createWhatsAppRepository, WA_ACK } from '../src/db/whatsapp.repository.js';
+import { createReceiptRepository, WA_ACK } from '../src/db/receipt.repository.js';
+import { createLogger } from '../src/logger.js';
 import { arg, benchCampaign, median, withBenchDb } from './lib/bench.js';
 
 const N = Number(arg('n', '20000'));
@@ -48,7 +51,9 @@ await withBenchDb('bench_acks', async (conn) => {
         .map((r) => ({ _id: r.messageId, delivery: r._id, campaignId })) as never[],
     );
   }
-  const repo = createWhatsAppRepository(models);
+  const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+  const counters = createCounterStore(redis, { database: conn.name, logger: createLogger('silent') });
+  const repo = createReceiptRepository(models, counters);
   const time = async (pick: (k: number) => number) => {
     const took: number[] = [];
     for (let k = 0; k < REPEAT; k++) {
@@ -65,4 +70,6 @@ await withBenchDb('bench_acks', async (conn) => {
   console.log(`WhatsApp receipts, ${N} deliveries (median of ${REPEAT}):`);
   console.log(`  through the message-id link (by _id): ${linked.toFixed(0)} ms per receipt`);
   console.log(`  by the messageId field (no link):     ${byField.toFixed(0)} ms per receipt`);
+  await counters.close();
+  redis.disconnect();
 });

@@ -10,6 +10,7 @@
  * reached and for one it did not.
  */
 import { Redis } from 'ioredis';
+import { createCounterStore } from '../src/db/counter.store.js';
 import { createDispatchRepository, type DeliveryResult } from '../src/db/dispatch.repository.js';
 import { createModels } from '../src/db/models.js';
 import { createReachIndex } from '../src/db/reach-index.js';
@@ -36,7 +37,9 @@ await withBenchDb('bench_replies', async (conn) => {
       ttlMs: 96 * HOUR,
       clock: () => new Date(now - 100 * HOUR),
     });
-    const repo = createDispatchRepository(models, reach);
+    const logger = createLogger('silent');
+    const counters = createCounterStore(redis, { database: conn.name, logger });
+    const repo = createDispatchRepository(models, { counters, reach });
     await benchCampaign(models, 4242, 'Replies');
     const phone = (i: number) => `+1555${String(i).padStart(7, '0')}`;
     const recordTimes: number[] = [];
@@ -66,9 +69,8 @@ await withBenchDb('bench_replies', async (conn) => {
       await repo.recordResults(4242, 1, results);
       recordTimes.push(performance.now() - t);
     }
-    const logger = createLogger('silent');
-    const indexed = createResponseService({ models, logger, reach });
-    const searching = createResponseService({ models, logger });
+    const indexed = createResponseService({ models, logger, reach, counters });
+    const searching = createResponseService({ models, logger, counters });
     let k = 0;
     const time = async (fn: () => Promise<unknown>) => {
       const took: number[] = [];

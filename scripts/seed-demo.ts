@@ -268,7 +268,6 @@ function campaignDoc(c: SeedCampaign): Record<string, unknown> {
           },
         ]
       : [],
-    counters: { total: 0, sent: 0, failed: 0, unknown: 0 },
     createdAt: createdAt(c.id),
     updatedAt: createdAt(c.id),
   };

@@ -145,6 +145,14 @@ export function loadDbConfig(env: NodeJS.ProcessEnv = process.env): DbConfig {
   return parseEnv(dbSchema, env);
 }
 
+const storageSchema = schema.pick({ MONGODB_URI: true, REDIS_URL: true, LOG_LEVEL: true });
+export type StorageConfig = z.output<typeof storageSchema>;
+
+/** MongoDB and Redis, for scripts that read both (scripts/reconcile.ts), without a bot token. */
+export function loadStorageConfig(env: NodeJS.ProcessEnv = process.env): StorageConfig {
+  return parseEnv(storageSchema, env);
+}
+
 function parseEnv<S extends z.ZodType>(target: S, env: NodeJS.ProcessEnv): z.output<S> {
   const cleaned: Record<string, string> = {};
   for (const [k, v] of Object.entries(env)) if (v !== undefined && v !== '') cleaned[k] = v;

@@ -5,6 +5,7 @@ import { createBot, createBotI18n } from './bot/create-bot.js';
 import { translator } from './bot/i18n.js';
 import { createTrainingRouter } from './bot/training-router.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
+import { createCounterStore } from './db/counter.store.js';
 import { createModels } from './db/models.js';
 import { connectMongo } from './db/mongo.js';
 import { connectRedis } from './db/redis.js';
@@ -65,8 +66,16 @@ async function startRoles(config: Config, logger: Logger, stops: { name: string;
   stops.push({ name: 'redis', stop: () => redis.quit() });
 
   const models = await createModels(mongo);
-  const services = createServices({ models, logger, config, redis });
+  // One counter store per process: its queue of increments is applied before Redis closes.
+  const counters = createCounterStore(redis, { database: models.Campaign.db.name, logger });
+  stops.push({ name: 'counters', stop: () => counters.close() });
+  const services = createServices({ models, logger, config, redis, counters });
   await services.templates.ensureBuiltIn();
+  // No counters yet (an upgrade from before them, or Redis lost its data): one process rebuilds them
+  // from the deliveries in the background; a screen asking for a campaign meanwhile recounts it.
+  void services.figures.ensureCounters().catch((err: unknown) => {
+    logger.warn({ err: String(err) }, 'building the run counters failed; scripts/reconcile.ts --repair does it');
+  });
 
   const routes: Record<string, Handler> = {};
   const wantsBot = config.ROLES.includes('bot');
@@ -113,7 +122,16 @@ async function startRoles(config: Config, logger: Logger, stops: { name: string;
   }
 
   if (config.ROLES.includes('dispatcher')) {
-    const dispatcher = createDispatcher({ config, logger, models, redis, api: sendApi, translate, metrics });
+    const dispatcher = createDispatcher({
+      config,
+      logger,
+      models,
+      redis,
+      counters,
+      api: sendApi,
+      translate,
+      metrics,
+    });
     await dispatcher.start();
     stops.push({ name: 'dispatcher', stop: () => dispatcher.stop() });
   }
@@ -126,6 +144,7 @@ async function startRoles(config: Config, logger: Logger, stops: { name: string;
       models,
       services,
       redis,
+      counters,
       api: sendApi,
       translate,
       // Training: auto-replies to contacts' replies, and the admins' answers to routed ones.

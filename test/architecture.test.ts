@@ -33,7 +33,8 @@ describe('layering', () => {
   // domain ← db ← services ← bot | dispatch | http; bot and dispatch never import each other, and
   // http (click redirects, webhooks) reaches the database only through services.
   const forbidden: Record<string, string[]> = {
-    domain: ['db', 'services', 'bot', 'dispatch', 'http', 'main', 'config', 'logger'],
+    domain: ['db', 'services', 'bot', 'dispatch', 'http', 'main', 'config', 'logger', 'lib'],
+    lib: ['domain', 'db', 'services', 'bot', 'dispatch', 'http', 'main', 'config', 'logger', 'whatsapp'],
     db: ['services', 'bot', 'dispatch', 'http', 'main'],
     services: ['bot', 'dispatch', 'http', 'main'],
     bot: ['dispatch', 'db', 'main'],

@@ -1,37 +1,6 @@
 import type { DeliveryStatus, FailureReason } from '../domain/analytics.js';
 import type { Models } from './models.js';
 
-/**
- * Analytics queries. FerretDB 1.24 scans the whole collection on every query and returns 0 for any
- * accumulator after the first in a $group, so each figure set is ONE $group with `$sum: 1`, keyed by
- * everything we need: the flags (`$type` of the timestamp: "date" when set) and the values we would
- * otherwise sum (response time, clicks per recipient), which are summed here from the groups.
- */
-export interface FigureRow {
-  run: number;
-  status: DeliveryStatus;
-  reason?: FailureReason;
-  clicked: boolean;
-  responded: boolean;
-  converted: boolean;
-  /** total clicks of each recipient in the group (repeats included) */
-  clicks: number;
-  responseMs?: number;
-  count: number;
-}
-
-export interface OverviewRow {
-  campaignId: number;
-  status: DeliveryStatus;
-  clicked: boolean;
-  count: number;
-}
-
-export interface TimelinePoint {
-  sentAt?: Date;
-  clickedAt?: Date;
-}
-
 export interface ExportRow {
   run: number;
   recipient: string;
@@ -51,8 +20,17 @@ export interface ExportRow {
   convertedAt?: Date;
 }
 
-const isSet = (type: unknown) => type === 'date';
+/** When each recipient of a campaign first clicked, converted and replied, keyed `<run>:<recipient>`. */
+export interface EngagementMarks {
+  clicked: Map<string, Date>;
+  converted: Map<string, Date>;
+  responded: Map<string, Date>;
+}
 
+/**
+ * What analytics read from MongoDB besides the counters: reactions on campaign posts, and the rows
+ * of the CSV export with the marks of their engagement events.
+ */
 export function createAnalyticsRepository({ Delivery }: Pick<Models, 'Delivery'>) {
   // Loosely typed: mongoose's inferred aggregate/filter types are costly for the checker.
   const deliveries = Delivery as unknown as {
@@ -111,82 +89,26 @@ export function createAnalyticsRepository({ Delivery }: Pick<Models, 'Delivery'>
       return row?.total ?? 0;
     },
 
-    /** One campaign's deliveries by run, status, reason and engagement, in a single scan. */
-    async figures(campaignId: number, run?: number): Promise<FigureRow[]> {
-      const rows = await deliveries
-        .aggregate<{
-          _id: {
-            run: number;
-            status: DeliveryStatus;
-            reason?: FailureReason | null;
-            c: string;
-            r: string;
-            v: string;
-            k?: number | null;
-            ms?: number | null;
-          };
-          n: number;
-        }>([
-          { $match: run === undefined ? { campaignId } : { campaignId, run } },
-          {
-            $group: {
-              _id: {
-                run: '$run',
-                status: '$status',
-                reason: '$reason',
-                c: { $type: '$clickedAt' },
-                r: { $type: '$respondedAt' },
-                v: { $type: '$convertedAt' },
-                k: '$clicks',
-                ms: '$responseMs',
-              },
-              n: { $sum: 1 },
-            },
-          },
-        ])
-        .exec();
-      return rows.map(({ _id, n }) => ({
-        run: _id.run,
-        status: _id.status,
-        ...(_id.reason ? { reason: _id.reason } : {}),
-        clicked: isSet(_id.c),
-        responded: isSet(_id.r),
-        converted: isSet(_id.v),
-        clicks: typeof _id.k === 'number' ? _id.k : 0,
-        ...(typeof _id.ms === 'number' ? { responseMs: _id.ms } : {}),
-        count: n,
-      }));
-    },
-
-    /** Every campaign's deliveries that went out since `from` (all time without it), in a single scan. */
-    async overview(from?: Date): Promise<OverviewRow[]> {
-      const match = from ? { $or: [{ sentAt: { $gte: from } }, { failedAt: { $gte: from } }] } : {};
-      const rows = await deliveries
-        .aggregate<{ _id: { id: number; status: DeliveryStatus; c: string }; n: number }>([
-          { $match: match },
-          {
-            $group: {
-              _id: { id: '$campaignId', status: '$status', c: { $type: '$clickedAt' } },
-              n: { $sum: 1 },
-            },
-          },
-        ])
-        .exec();
-      return rows.map(({ _id, n }) => ({
-        campaignId: _id.id,
-        status: _id.status,
-        clicked: isSet(_id.c),
-        count: n,
-      }));
-    },
-
-    /** Send and first-click instants of one campaign (or run), for the over-time chart. */
-    timeline(campaignId: number, run?: number): AsyncIterable<TimelinePoint> {
-      return deliveries
-        .find(run === undefined ? { campaignId } : { campaignId, run }, { _id: 0, sentAt: 1, clickedAt: 1 })
-        .sort({ run: 1, seq: 1 })
-        .lean<TimelinePoint>()
-        .cursor();
+    /**
+     * The one-winner marks of a campaign's engagement (link_clicks, goal_hits, first responses): the
+     * export fills a stamp FerretDB lost to a concurrent update of the same delivery from them, so
+     * that the CSV agrees with the counters.
+     */
+    async engagementMarks(campaignId: number): Promise<EngagementMarks> {
+      const marks: EngagementMarks = { clicked: new Map(), converted: new Map(), responded: new Map() };
+      const read = async (name: string, into: Map<string, Date>, filter: object = {}) => {
+        for await (const m of Delivery.db
+          .collection<{ run: number; recipient: string; at: Date }>(name)
+          .find({ campaignId, ...filter }, { projection: { run: 1, recipient: 1, at: 1 } })) {
+          into.set(`${m.run}:${m.recipient}`, m.at);
+        }
+      };
+      await Promise.all([
+        read('link_clicks', marks.clicked),
+        read('goal_hits', marks.converted),
+        read('responses', marks.responded, { first: true }),
+      ]);
+      return marks;
     },
 
     /** Every delivery of a campaign, in send order, for the CSV export. */

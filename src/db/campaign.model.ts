@@ -57,7 +57,6 @@ export interface CampaignDoc {
     failed: number;
     unknown: number;
   }[];
-  counters: { total: number; sent: number; failed: number; unknown: number };
   lease?: { owner?: string; expiresAt?: Date; epoch?: number };
   startedBy?: number;
   progress?: { chatId?: number; messageId?: number };
@@ -155,12 +154,6 @@ export const campaignSchema = new Schema<CampaignDoc>(
     /** the run being (or last) sent; deliveries are keyed by (campaign, run, recipient) */
     run: { type: Number, default: 0 },
     runs: { type: [runSchema], default: [] },
-    counters: {
-      total: { type: Number, default: 0 },
-      sent: { type: Number, default: 0 },
-      failed: { type: Number, default: 0 },
-      unknown: { type: Number, default: 0 },
-    },
     lease: {
       owner: String,
       expiresAt: Date,

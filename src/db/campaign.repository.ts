@@ -52,7 +52,6 @@ export interface Campaign {
   settings: PlatformSettings;
   run: number;
   runs: CampaignRun[];
-  counters: { total: number; sent: number; failed: number; unknown: number };
   lease?: { owner?: string; expiresAt?: Date };
   startedBy?: number;
   progress?: { chatId?: number; messageId?: number };
@@ -68,7 +67,7 @@ export interface Campaign {
 
 export type NewCampaign = Omit<
   Campaign,
-  'id' | 'run' | 'runs' | 'counters' | 'createdAt' | 'updatedAt' | 'featured' | 'training'
+  'id' | 'run' | 'runs' | 'createdAt' | 'updatedAt' | 'featured' | 'training'
 > &
   Partial<Pick<Campaign, 'featured' | 'training'>>;
 
@@ -119,7 +118,8 @@ function escapeRegex(text: string): string {
 type Filter = QueryFilter<CampaignDoc>;
 
 function toCampaign(doc: unknown): Campaign {
-  const { _id, __v, nameLower, ...rest } = doc as Record<string, unknown>;
+  // `counters`: kept on campaigns by earlier versions; the figures are in the counter store now.
+  const { _id, __v, nameLower, counters: _old, ...rest } = doc as Record<string, unknown>;
   return { id: _id, ...rest } as unknown as Campaign;
 }
 

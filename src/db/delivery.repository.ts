@@ -62,6 +62,15 @@ export function createDeliveryRepository({ Delivery }: Pick<Models, 'Delivery'>)
       };
     },
 
+    /** The run's failed deliveries per reason (those a retry sets back to pending). */
+    async failedByReason(campaignId: number, run: number): Promise<Partial<Record<FailureReason, number>>> {
+      const rows = await Delivery.aggregate<{ _id: FailureReason | null; n: number }>([
+        { $match: { campaignId, run, status: 'failed' } },
+        { $group: { _id: '$reason', n: { $sum: 1 } } },
+      ]).exec();
+      return Object.fromEntries(rows.map((r) => [r._id ?? 'unknown', r.n]));
+    },
+
     /** Failed deliveries of one run back to pending, so that a retry resends exactly those. */
     async resetFailed(campaignId: number, run: number): Promise<number> {
       const result = await Delivery.updateMany(

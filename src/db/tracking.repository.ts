@@ -1,4 +1,5 @@
 import type { ClickRef } from '../domain/tracking.js';
+import type { CounterStore } from './counter.store.js';
 import { deliveryId } from './dispatch.repository.js';
 import type { Models } from './models.js';
 
@@ -14,9 +15,12 @@ const onceId = ({ campaignId, run, recipient }: ClickRef) => `${campaignId}:${ru
  * Clicks and conversions. FerretDB 1.24 does not make a conditional update atomic (two concurrent
  * "set clickedAt if unset" updates can both win), so the once-per-recipient decision is an insert
  * into `link_clicks` / `goal_hits` keyed by (campaign, run, recipient): exactly one insert succeeds,
- * on FerretDB and MongoDB alike. Only the winner stamps the delivery.
+ * on FerretDB and MongoDB alike. Only the winner stamps the delivery and counts as a first click.
  */
-export function createTrackingRepository({ Delivery, Campaign }: Pick<Models, 'Delivery' | 'Campaign'>) {
+export function createTrackingRepository(
+  { Delivery, Campaign }: Pick<Models, 'Delivery' | 'Campaign'>,
+  counters: CounterStore,
+) {
   const clicks = Delivery.db.collection<{ _id: string }>('link_clicks');
   const goals = Delivery.db.collection<{ _id: string }>('goal_hits');
   const deliveries = Delivery as unknown as {
@@ -70,20 +74,24 @@ export function createTrackingRepository({ Delivery, Campaign }: Pick<Models, 'D
 
     /**
      * Records one click. Returns true for the recipient's first click of that run. Every click adds
-     * to the delivery's `clicks` (an $inc: exact on MongoDB; on FerretDB two clicks in the same
-     * instant may count once, which only touches the repeats figure, never "clicked").
+     * to the counters' `clicks` (exact) and to the delivery's `clicks` (an $inc: exact on MongoDB; on
+     * FerretDB two clicks in the same instant may count once there, as the CSV export shows).
      */
     async click(ref: ClickRef & { link: number }, at: Date): Promise<boolean> {
       const first = await once(clicks, ref, { link: ref.link, at });
       if (first) await updateDelivery(ref, {}, { $set: { clickedAt: at }, $inc: { clicks: 1 } });
       else await updateDelivery(ref, {}, { $inc: { clicks: 1 } });
+      await counters.click({ campaignId: ref.campaignId, run: ref.run }, first, at);
       return first;
     },
 
     /** Records a conversion; true only the first time for this recipient and run. */
     async convert(ref: ClickRef, at: Date, source: 'goal_url' | 'webhook'): Promise<boolean> {
       const first = await once(goals, ref, { at, source });
-      if (first) await updateDelivery(ref, {}, { $set: { convertedAt: at } });
+      if (first) {
+        await updateDelivery(ref, {}, { $set: { convertedAt: at } });
+        await counters.conversion({ campaignId: ref.campaignId, run: ref.run });
+      }
       return first;
     },
   };

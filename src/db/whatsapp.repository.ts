@@ -1,29 +1,6 @@
 import type { Model } from 'mongoose';
 import { transition } from '../domain/lifecycle.js';
-import { WHATSAPP_MESSAGE_IDS, type WhatsAppMessageIdDoc } from './dispatch.repository.js';
 import type { Models } from './models.js';
-
-/** WhatsApp's receipt levels (whatsapp-web.js MessageAck). */
-export const WA_ACK = {
-  ERROR: -1,
-  PENDING: 0,
-  SERVER: 1,
-  DEVICE: 2,
-  READ: 3,
-  PLAYED: 4,
-} as const;
-
-export type AckOutcome =
-  | 'delivered'
-  | 'read'
-  | 'failed'
-  /** the delivery is not written yet (the ack overtook the result); worth another try */
-  | 'not_found'
-  /** tracking is off for the campaign, the ack adds nothing, or it would move the status backwards */
-  | 'ignored';
-
-/** Order of the statuses an ack may move a delivery through; it never moves backwards. */
-const RANK: Record<string, number> = { sending: 0, sent: 1, delivered: 2, read: 3 };
 
 /** Test-first state of a WhatsApp campaign, kept on the campaign document under `whatsappTest`. */
 export interface WhatsAppTestState {
@@ -35,79 +12,14 @@ export interface WhatsAppTestState {
 
 export const AWAITING_TEST = 'awaiting_test_approval';
 
-/**
- * Data access for the WhatsApp role: receipts, test-first approval and contact validity. Receipts
- * update one delivery by its WhatsApp message id (indexed with the platform).
- */
+/** Data access for the WhatsApp role: test-first approval and contact validity (receipts: receipt.repository.ts). */
 export function createWhatsAppRepository(models: Models) {
-  const { Campaign, Delivery, Contact, Admin } = models as unknown as Record<
-    'Campaign' | 'Delivery' | 'Contact' | 'Admin',
+  const { Campaign, Contact, Admin } = models as unknown as Record<
+    'Campaign' | 'Contact' | 'Admin',
     Model<Record<string, unknown>>
   >;
 
-  const tracking = new Map<number, { at: number; delivery: boolean; read: boolean }>();
-  async function trackingOf(campaignId: number): Promise<{ delivery: boolean; read: boolean }> {
-    const cached = tracking.get(campaignId);
-    if (cached && Date.now() - cached.at < 30_000) return cached;
-    const doc = await Campaign.findById(campaignId, { settings: 1 }).lean().exec();
-    const s = (doc?.settings ?? {}) as { trackDelivery?: boolean; trackRead?: boolean };
-    const value = { at: Date.now(), delivery: s.trackDelivery !== false, read: s.trackRead !== false };
-    tracking.set(campaignId, value);
-    return value;
-  }
-
   return {
-    /**
-     * Applies a receipt: DEVICE → delivered, READ/PLAYED → read, ERROR → failed. SERVER (and PENDING)
-     * confirm `sent`, which the run already wrote. Tracking switched off for the campaign ignores
-     * receipts of that kind; ERROR is always recorded (the message did not go out).
-     */
-    async applyAck(messageId: string, ack: number, at: Date): Promise<AckOutcome> {
-      const link = await Delivery.db
-        .collection<WhatsAppMessageIdDoc>(WHATSAPP_MESSAGE_IDS)
-        .findOne({ _id: messageId });
-      // By _id through the link (FerretDB pushes only an _id-alone filter down to SQLite: a filter on
-      // _id and status read the whole collection again). Without a link (sent before links were
-      // kept, or the receipt overtook the write): by the messageId field.
-      const fields = { _id: 1, campaignId: 1, status: 1, deliveredAt: 1 };
-      const doc = link
-        ? await Delivery.findById(link.delivery, fields).lean().exec()
-        : await Delivery.findOne({ platform: 'whatsapp', messageId }, fields).lean().exec();
-      if (!doc) return 'not_found';
-      const status = doc.status as string;
-      if (ack === WA_ACK.ERROR) {
-        if (status === 'failed') return 'ignored';
-        await Delivery.updateOne(
-          { _id: doc._id },
-          {
-            $set: {
-              status: 'failed',
-              reason: 'platform_restriction',
-              error: 'WhatsApp reported ACK_ERROR',
-              failedAt: at,
-            },
-          },
-        ).exec();
-        return 'failed';
-      }
-      const target = ack >= WA_ACK.READ ? 'read' : ack === WA_ACK.DEVICE ? 'delivered' : null;
-      if (!target) return 'ignored';
-      const track = await trackingOf(doc.campaignId as number);
-      if (target === 'read' ? !track.read : !track.delivery) return 'ignored';
-      if ((RANK[status] ?? 99) >= (RANK[target] ?? 0)) return 'ignored';
-      await Delivery.updateOne(
-        { _id: doc._id },
-        {
-          $set: {
-            status: target,
-            ...(target === 'read' ? { readAt: at } : {}),
-            ...(target === 'delivered' || !doc.deliveredAt ? { deliveredAt: at } : {}),
-          },
-        },
-      ).exec();
-      return target;
-    },
-
     async testState(campaignId: number): Promise<WhatsAppTestState> {
       const doc = await Campaign.findById(campaignId, { whatsappTest: 1 }).lean().exec();
       return (doc?.whatsappTest as WhatsAppTestState | undefined) ?? {};

@@ -76,7 +76,6 @@ export interface RunDeps {
 /** 429s in a row for one recipient before it is given up as rate_limited (the limiter should prevent them). */
 const MAX_RATE_LIMITED = 20;
 const SAVE_PROGRESS_MS = 2000;
-const RETRY_PAGE = 200;
 
 const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v));
 
@@ -116,7 +115,6 @@ export class CampaignRun extends LeasedRun {
   private results: DeliveryResult[] = [];
   private readonly claimedAt = new Map<string, Date>();
   private frontier: Frontier | undefined;
-  private unsaved = { sent: 0, failed: 0, unknown: 0 };
   private lastSaveAt = 0;
   private flushing: Promise<void> | undefined;
   private flushTimer: NodeJS.Timeout | undefined;
@@ -210,7 +208,7 @@ export class CampaignRun extends LeasedRun {
       this.deps.metrics.unknown.inc({}, unknown);
       this.log.warn({ run: this.c.run, unknown }, 'deliveries interrupted by a crash marked unknown');
     }
-    this.figures = this.figuresOf(await this.reconcile());
+    this.figures = this.figuresOf(await this.counts(this.takeover));
     await this.startProgress(messenger, limiter, tuning.progressIntervalMs);
   }
 
@@ -246,13 +244,11 @@ export class CampaignRun extends LeasedRun {
     this.frontier = undefined;
     this.log.info({ run: this.c.run, pass }, 'retry pass');
     const pages = async function* (self: CampaignRun) {
-      let after = -1;
-      while (!self.stopping) {
-        const items = await repo.pendingDeliveries(self.c.id, self.c.run, after, RETRY_PAGE, pass);
-        if (items.length === 0) return;
-        after = (items.at(-1) as WorkItem).seq;
-        yield items;
+      const last = Math.ceil(self.c.dispatch.total / repo.pageSize);
+      for (let page = 0; page < last && !self.stopping; page++) {
+        yield await repo.pendingDeliveries(self.c.id, self.c.run, page, pass);
       }
+      if (!self.stopping) yield await repo.pendingDeliveries(self.c.id, self.c.run, undefined, pass);
     };
     await this.process(pages(this));
   }
@@ -491,7 +487,6 @@ export class CampaignRun extends LeasedRun {
         const blockedUsers: number[] = [];
         const chats: { chatId: number; reason: string }[] = [];
         for (const r of written) {
-          this.unsaved[r.status]++;
           this.figures[r.status]++;
           if (r.status === 'failed' && r.reason && isRecipientFailure(r.reason)) {
             if (r.item.kind === 'private') blockedUsers.push(r.chatId);
@@ -502,13 +497,10 @@ export class CampaignRun extends LeasedRun {
         if (blockedUsers.length > 0 || chats.length > 0) await repo.markUnreachable(blockedUsers, chats);
       }
       const now = Date.now();
-      if (force || now - this.lastSaveAt >= SAVE_PROGRESS_MS) {
-        const inc = this.unsaved;
-        this.unsaved = { sent: 0, failed: 0, unknown: 0 };
+      const cursor = this.frontier?.cursor;
+      if (cursor !== undefined && (force || now - this.lastSaveAt >= SAVE_PROGRESS_MS)) {
         this.lastSaveAt = now;
-        const ours = await this.serial(() =>
-          repo.saveProgress(this.c.id, this.lease, inc, this.frontier?.cursor),
-        );
+        const ours = await this.serial(() => repo.saveCursor(this.c.id, this.lease, cursor));
         if (!ours) this.stop('lease_lost');
       }
       this.flushErrors = 0;

@@ -1,6 +1,7 @@
 import { Api } from 'grammy';
 import { Redis } from 'ioredis';
 import type { Config } from '../config.js';
+import { type CounterStore, createCounterStore } from '../db/counter.store.js';
 import {
   createDispatchRepository,
   createRecipientSource,
@@ -37,8 +38,10 @@ export interface DispatcherDeps {
   models: Models;
   /** the limiters open their own connections to it (defaults to config.REDIS_URL) */
   redisUrl?: string;
-  /** for the reply index (ReachIndex); without it the dispatcher opens its own to redisUrl */
+  /** for the reply index and the counters; without it the dispatcher opens its own to redisUrl */
   redis?: Redis;
+  /** the process's counter store (main.ts shares one); by default one in `redis` */
+  counters?: CounterStore;
   /** an Api WITHOUT auto-retry (429s and retries are handled here); built from config when absent */
   api?: Api;
   translate: Translate;
@@ -90,11 +93,11 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     ? undefined
     : new Redis(deps.redisUrl ?? config.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 3 });
   ownRedis?.on('error', (err) => log.debug({ err: String(err) }, 'redis connection error'));
-  const reach = createReachIndex(deps.redis ?? (ownRedis as Redis), {
-    database: deps.models.Campaign.db.name,
-    ttlMs: reachTtlMs(config.RESPONSE_WINDOW_HOURS),
-  });
-  const repository = createDispatchRepository(deps.models, reach);
+  const redis = deps.redis ?? (ownRedis as Redis);
+  const database = deps.models.Campaign.db.name;
+  const reach = createReachIndex(redis, { database, ttlMs: reachTtlMs(config.RESPONSE_WINDOW_HOURS) });
+  const counters = deps.counters ?? createCounterStore(redis, { database, logger: log });
+  const repository = createDispatchRepository(deps.models, { counters, reach });
   const source = deps.recipients ?? createRecipientSource(deps.models);
   const runs = new Map<number, CampaignRun>();
   let limiter = deps.limiter;
@@ -186,6 +189,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
         for (const run of runs.values()) run.stop('shutdown');
         await Promise.allSettled([...runs.values()].map((r) => r.done));
         if (ownLimiter) await limiter?.stop();
+        if (!deps.counters) await counters.close();
         if (ownRedis?.status === 'wait') ownRedis.disconnect();
         else await ownRedis?.quit().catch(() => ownRedis.disconnect());
         log.info('dispatcher stopped');

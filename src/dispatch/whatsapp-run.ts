@@ -146,7 +146,6 @@ export class WhatsAppRun extends LeasedRun<'unavailable', string> {
   private readonly now: () => number;
   private readonly sleepFn: (ms: number) => Promise<void>;
   private streak = 0;
-  private unsaved = { sent: 0, failed: 0, unknown: 0 };
   private sinceSave = 0;
   private results: DeliveryResult[] = [];
   private cursor = 0;
@@ -239,10 +238,11 @@ export class WhatsAppRun extends LeasedRun<'unavailable', string> {
         this.stop('unavailable', { reason: 'media_unavailable', error: String(err) });
         await this.pauseFor('media_unavailable');
         const locale = await this.locale();
+        const counts = await this.deps.repo.readCounts(this.c);
         await this.tellAdmin('whatsapp-run-paused', {
           reason: this.deps.translate(locale, 'whatsapp-reason-media_unavailable'),
-          sent: this.c.counters.sent,
-          total: this.c.counters.total,
+          sent: counts.sent,
+          total: this.c.dispatch.total,
         });
         return false;
       }
@@ -251,7 +251,7 @@ export class WhatsAppRun extends LeasedRun<'unavailable', string> {
     const unknown = await this.expandOrResolve(source, now);
     if (unknown > 0) this.log.warn({ unknown }, 'deliveries interrupted by a crash marked unknown');
     this.cursor = this.c.dispatch.cursor;
-    this.figures = this.figuresOf(await this.reconcile());
+    this.figures = this.figuresOf(await this.counts(this.takeover));
     await this.startProgress(this.deps.telegram, noLimits, this.tuning.progressIntervalMs);
     return true;
   }
@@ -340,12 +340,11 @@ export class WhatsAppRun extends LeasedRun<'unavailable', string> {
       return;
     }
     this.log.info({ run: this.c.run, pass }, 'whatsapp retry pass');
-    let after = -1;
-    while (!this.stopping) {
-      const items = await repo.pendingDeliveries(this.c.id, this.c.run, after, 200, pass);
-      if (items.length === 0) break;
-      after = (items.at(-1) as WorkItem).seq;
-      await this.process(items, pacer);
+    for (let page = 0; page < last && !this.stopping; page++) {
+      await this.process(await repo.pendingDeliveries(this.c.id, this.c.run, page, pass), pacer);
+    }
+    if (!this.stopping) {
+      await this.process(await repo.pendingDeliveries(this.c.id, this.c.run, undefined, pass), pacer);
     }
     await this.save(true);
   }
@@ -459,22 +458,17 @@ export class WhatsAppRun extends LeasedRun<'unavailable', string> {
         await this.sleepFn(1000 * attempt);
       }
     }
-    for (const w of written) {
-      this.unsaved[w.status]++;
-      this.figures[w.status]++;
-    }
+    for (const w of written) this.figures[w.status]++;
     this.sinceSave += batch.length;
     this.progress?.update(this.figures);
   }
 
-  /** Counters and the cursor, after the outcomes below the cursor are written. */
+  /** The cursor, after the outcomes below it are written (and counted). */
   private async save(final: boolean): Promise<void> {
     await this.flush();
-    const inc = this.unsaved;
-    this.unsaved = { sent: 0, failed: 0, unknown: 0 };
     this.sinceSave = 0;
     const cursor = this.cursor;
-    const ours = await this.serial(() => this.deps.repo.saveProgress(this.c.id, this.lease, inc, cursor));
+    const ours = await this.serial(() => this.deps.repo.saveCursor(this.c.id, this.lease, cursor));
     if (!ours && !final) this.stop('lease_lost');
   }
 

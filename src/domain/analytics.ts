@@ -158,3 +158,109 @@ export function computeStats(input: StatsInput): CampaignStats {
     },
   };
 }
+
+/**
+ * One run's counters, kept as events happen (never counted from the deliveries on a hot path).
+ * `sent` is every accepted send, whatever receipts came after it; `delivered` counts the deliveries
+ * that reached delivered or read, `read` those that were read (WhatsApp receipts; 0 on Telegram).
+ * `sends` and `firstClicks` are per quarter hour (UTC ms / 900,000), for the over-time chart: a
+ * quarter hour divides into every time zone's offsets, so the chart can bucket them in any zone.
+ */
+export interface RunCounters {
+  /** the run's audience, once expanded */
+  total: number;
+  sent: number;
+  failed: number;
+  unknown: number;
+  reasons: Partial<Record<FailureReason, number>>;
+  delivered: number;
+  read: number;
+  /** recipients who clicked (first clicks) */
+  clicked: number;
+  /** every click, repeats included */
+  clicks: number;
+  responded: number;
+  /** sum of the first responses' delays */
+  responseMs: number;
+  converted: number;
+  sends: Record<number, number>;
+  firstClicks: Record<number, number>;
+}
+
+export const QUARTER_HOUR_MS = 900_000;
+export const quarterOf = (ms: number): number => Math.floor(ms / QUARTER_HOUR_MS);
+
+export function emptyCounters(): RunCounters {
+  return {
+    total: 0,
+    sent: 0,
+    failed: 0,
+    unknown: 0,
+    reasons: {},
+    delivered: 0,
+    read: 0,
+    clicked: 0,
+    clicks: 0,
+    responded: 0,
+    responseMs: 0,
+    converted: 0,
+    sends: {},
+    firstClicks: {},
+  };
+}
+
+function addRecord(a: Record<number, number>, b: Record<number, number>): Record<number, number> {
+  const out = { ...a };
+  for (const [k, v] of Object.entries(b)) out[Number(k)] = (out[Number(k)] ?? 0) + v;
+  return out;
+}
+
+/** Several runs together (a campaign's totals, the overview). */
+export function addCounters(a: RunCounters, b: RunCounters): RunCounters {
+  const reasons = { ...a.reasons };
+  for (const [r, n] of Object.entries(b.reasons) as [FailureReason, number][]) {
+    reasons[r] = (reasons[r] ?? 0) + n;
+  }
+  return {
+    total: a.total + b.total,
+    sent: a.sent + b.sent,
+    failed: a.failed + b.failed,
+    unknown: a.unknown + b.unknown,
+    reasons,
+    delivered: a.delivered + b.delivered,
+    read: a.read + b.read,
+    clicked: a.clicked + b.clicked,
+    clicks: a.clicks + b.clicks,
+    responded: a.responded + b.responded,
+    responseMs: a.responseMs + b.responseMs,
+    converted: a.converted + b.converted,
+    sends: addRecord(a.sends, b.sends),
+    firstClicks: addRecord(a.firstClicks, b.firstClicks),
+  };
+}
+
+/**
+ * The figures of a run (or of several added together) from its counters: the same definitions as
+ * computeStats over the deliveries' statuses, so every screen shows the same numbers.
+ */
+export function statsFromCounters(platform: Platform, c: RunCounters): CampaignStats {
+  const read = Math.min(c.read, c.delivered);
+  const delivered = Math.min(c.delivered, c.sent);
+  const attempted = c.sent + c.failed + c.unknown;
+  return computeStats({
+    platform,
+    counts: {
+      sent: c.sent - delivered,
+      delivered: delivered - read,
+      read,
+      failed: c.failed,
+      unknown: c.unknown,
+      pending: Math.max(0, c.total - attempted),
+    },
+    failureReasons: c.reasons,
+    clicked: c.clicked,
+    responses: c.responded,
+    conversions: c.converted,
+    responseTimes: { totalMs: c.responseMs, count: c.responded },
+  });
+}

@@ -1,12 +1,14 @@
 import { DateTime } from 'luxon';
-import { createAnalyticsRepository, type FigureRow } from '../db/analytics.repository.js';
+import { createAnalyticsRepository } from '../db/analytics.repository.js';
 import { type Campaign, createCampaignRepository } from '../db/campaign.repository.js';
 import {
+  addCounters,
   type CampaignStats,
-  computeStats,
-  type DeliveryStatus,
-  type FailureReason,
+  emptyCounters,
   percent,
+  QUARTER_HOUR_MS,
+  type RunCounters,
+  statsFromCounters,
 } from '../domain/analytics.js';
 import type { Platform } from '../domain/campaign.js';
 import { NotFoundError } from '../domain/errors.js';
@@ -14,6 +16,7 @@ import { assertTimeZone, formatInZone } from '../domain/schedule.js';
 import { toCsv } from './csv.js';
 import type { ServiceDeps } from './deps.js';
 import { systemClock } from './deps.js';
+import type { FiguresService, RunFigures } from './figures.service.js';
 
 export interface RunStats {
   run: number;
@@ -65,39 +68,6 @@ export interface Timeline {
   clicks: number[];
 }
 
-/** Deliveries per (run, status, reason) and the engagement flags, folded into the domain's figures. */
-function statsOf(platform: Platform, rows: readonly FigureRow[]): CampaignStats {
-  const counts: Partial<Record<DeliveryStatus, number>> = {};
-  const failureReasons: Partial<Record<FailureReason, number>> = {};
-  let clicked = 0;
-  let responses = 0;
-  let conversions = 0;
-  let totalMs = 0;
-  let timed = 0;
-  for (const row of rows) {
-    counts[row.status] = (counts[row.status] ?? 0) + row.count;
-    if (row.status === 'failed' && row.reason) {
-      failureReasons[row.reason] = (failureReasons[row.reason] ?? 0) + row.count;
-    }
-    if (row.clicked) clicked += row.count;
-    if (row.responded) responses += row.count;
-    if (row.converted) conversions += row.count;
-    if (row.responseMs !== undefined) {
-      totalMs += row.responseMs * row.count;
-      timed += row.count;
-    }
-  }
-  return computeStats({
-    platform,
-    counts,
-    failureReasons,
-    clicked,
-    responses,
-    conversions,
-    responseTimes: { totalMs, count: timed },
-  });
-}
-
 const EXPORT_FIELDS = [
   'run',
   'recipient',
@@ -115,9 +85,26 @@ const EXPORT_FIELDS = [
   'convertedAt',
 ] as const;
 
-/** Analytics come from the deliveries themselves (the campaign's counters are only a cache). */
-export function createAnalyticsService(deps: ServiceDeps) {
-  const { models } = deps;
+export interface RunProgress {
+  run: number;
+  total: number;
+  sent: number;
+  failed: number;
+  unknown: number;
+}
+
+/** Quarter-hour buckets (UTC) of several runs, as instants. */
+function instants(buckets: Record<number, number>): [number, number][] {
+  return Object.entries(buckets).map(([q, n]) => [Number(q) * QUARTER_HOUR_MS, n]);
+}
+
+/**
+ * Every figure comes from the run counters (counter.store.ts, through the figures service), so the
+ * card, the progress message, /stats, the overview and the charts show the same numbers; the CSV
+ * export lists the deliveries they count.
+ */
+export function createAnalyticsService(deps: ServiceDeps & { figures: FiguresService }) {
+  const { models, figures } = deps;
   const clock = deps.clock ?? systemClock;
   const campaigns = createCampaignRepository(models);
   const repo = createAnalyticsRepository(models);
@@ -128,39 +115,47 @@ export function createAnalyticsService(deps: ServiceDeps) {
     return campaign;
   }
 
+  const sum = (runs: readonly RunFigures[]) =>
+    runs.reduce((a, r) => addCounters(a, r.counters), emptyCounters());
+
   return {
-    /** One run's figures, or all runs together when `run` is omitted (one aggregation). */
+    /** One run's figures, or all runs together when `run` is omitted. */
     async campaignStats(id: number, run?: number): Promise<CampaignStats> {
-      const [campaign, rows] = await Promise.all([campaignOrThrow(id), repo.figures(id, run)]);
-      return statsOf(campaign.platform, rows);
+      const campaign = await campaignOrThrow(id);
+      const runs = await figures.runs(campaign, run);
+      return statsFromCounters(campaign.platform, sum(runs));
     },
 
-    /** All runs together, each run on its own, and the total clicks: one aggregation for all of it. */
+    /** The current run's progress for the campaign card (null before its first run). */
+    async runProgress(c: Pick<Campaign, 'id' | 'platform' | 'run' | 'runs'>): Promise<RunProgress | null> {
+      if (c.run === 0) return null;
+      const [current] = await figures.runs(c, c.run);
+      if (!current) return null;
+      const k = current.counters;
+      return { run: c.run, total: k.total, sent: k.sent, failed: k.failed, unknown: k.unknown };
+    },
+
+    /** All runs together, each run on its own, and the total clicks. */
     async campaignReport(id: number): Promise<CampaignReport> {
-      const [campaign, rows, reactions] = await Promise.all([
-        campaignOrThrow(id),
-        repo.figures(id),
-        repo.reactions(id),
-      ]);
-      const byRun = new Map<number, FigureRow[]>();
-      let totalClicks = 0;
-      for (const row of rows) {
-        byRun.set(row.run, [...(byRun.get(row.run) ?? []), row]);
-        totalClicks += row.clicks * row.count;
-      }
+      const campaign = await campaignOrThrow(id);
+      const [runs, reactions] = await Promise.all([figures.runs(campaign), repo.reactions(id)]);
       const history = new Map(campaign.runs.map((r) => [r.run, r]));
-      const runs = [...byRun.entries()]
-        .sort(([a], [b]) => a - b)
-        .map(([run, list]) => {
+      const all = sum(runs);
+      return {
+        campaign,
+        total: statsFromCounters(campaign.platform, all),
+        totalClicks: all.clicks,
+        reactions,
+        runs: runs.map(({ run, counters }) => {
           const h = history.get(run);
           return {
             run,
             ...(h?.startedAt ? { startedAt: new Date(h.startedAt) } : {}),
             ...(h?.finishedAt ? { finishedAt: new Date(h.finishedAt) } : {}),
-            stats: statsOf(campaign.platform, list),
+            stats: statsFromCounters(campaign.platform, counters),
           };
-        });
-      return { campaign, total: statsOf(campaign.platform, rows), totalClicks, reactions, runs };
+        }),
+      };
     },
 
     /**
@@ -171,45 +166,53 @@ export function createAnalyticsService(deps: ServiceDeps) {
       return repo.recordReactions(chatId, messageId, total, clock());
     },
 
-    /** Totals of every campaign over the last `days` days (all time without it), and the top by CTR. */
+    /**
+     * Totals of the runs that started in the last `days` days (all time without it), and the top
+     * campaigns by click-through. Read from the counters: one Redis round trip for every run.
+     */
     async overview(opts: { days?: number; top?: number } = {}): Promise<Overview> {
       const from = opts.days ? new Date(clock().getTime() - opts.days * 86_400_000) : undefined;
-      const rows = await repo.overview(from);
-      const ids = [...new Set(rows.map((r) => r.campaignId))];
-      const byId = new Map((await campaigns.byIds(ids)).map((c) => [c.id, c]));
-      const list: (OverviewCampaign & { delivered: number; failed: number })[] = [];
-      for (const id of ids) {
-        const c = byId.get(id);
-        if (!c) continue;
-        const mine = rows.filter((r) => r.campaignId === id);
-        const counts: Partial<Record<DeliveryStatus, number>> = {};
-        let clicked = 0;
-        for (const r of mine) {
-          counts[r.status] = (counts[r.status] ?? 0) + r.count;
-          if (r.clicked) clicked += r.count;
-        }
-        const s = computeStats({ platform: c.platform, counts, clicked });
-        list.push({
+      const byCampaign = new Map<number, { platform?: Platform; counters: RunCounters }>();
+      for (const r of await figures.since(from)) {
+        const entry = byCampaign.get(r.campaignId) ?? { counters: emptyCounters() };
+        entry.counters = addCounters(entry.counters, r.counters);
+        entry.platform ??= r.platform;
+        byCampaign.set(r.campaignId, entry);
+      }
+      const list = [...byCampaign.entries()].map(([id, e]) => {
+        const s = statsFromCounters(e.platform ?? 'telegram', e.counters);
+        return {
           id,
-          name: c.name,
-          platform: c.platform,
           sent: s.sent,
           delivered: s.delivered,
           failed: s.failed,
-          clicked,
-          clickThroughRate: s.engagement.clickThroughRate,
+          clicked: s.clicked,
+          ctr: s.engagement.clickThroughRate,
+        };
+      });
+      const total = (f: (c: (typeof list)[number]) => number) => list.reduce((a, c) => a + f(c), 0);
+      const sent = total((c) => c.sent);
+      const delivered = total((c) => c.delivered);
+      const failed = total((c) => c.failed);
+      const clicked = total((c) => c.clicked);
+      // Names only for the few shown (one lookup by _id each); a deleted campaign is left out.
+      const ranked = list
+        .filter((c) => c.sent > 0)
+        .sort((a, b) => b.ctr - a.ctr || b.sent - a.sent || a.id - b.id);
+      const top: OverviewCampaign[] = [];
+      for (const c of ranked) {
+        if (top.length >= (opts.top ?? 5)) break;
+        const campaign = await campaigns.get(c.id);
+        if (!campaign) continue;
+        top.push({
+          id: c.id,
+          name: campaign.name,
+          platform: campaign.platform,
+          sent: c.sent,
+          clicked: c.clicked,
+          clickThroughRate: c.ctr,
         });
       }
-      const sum = (f: (c: (typeof list)[number]) => number) => list.reduce((a, c) => a + f(c), 0);
-      const sent = sum((c) => c.sent);
-      const delivered = sum((c) => c.delivered);
-      const failed = sum((c) => c.failed);
-      const clicked = sum((c) => c.clicked);
-      const top = list
-        .filter((c) => c.sent > 0)
-        .sort((a, b) => b.clickThroughRate - a.clickThroughRate || b.sent - a.sent || a.id - b.id)
-        .slice(0, opts.top ?? 5)
-        .map(({ delivered: _d, failed: _f, ...c }) => c);
       return {
         ...(opts.days ? { days: opts.days } : {}),
         ...(from ? { from } : {}),
@@ -229,18 +232,15 @@ export function createAnalyticsService(deps: ServiceDeps) {
 
     /** Sends and first clicks per hour (a span up to two days) or per day, in the admin's zone. */
     async timeline(id: number, zone: string): Promise<Timeline> {
-      await campaignOrThrow(id);
+      const campaign = await campaignOrThrow(id);
       const tz = assertTimeZone(zone);
-      const sends: number[] = [];
-      const clicks: number[] = [];
-      for await (const p of repo.timeline(id)) {
-        if (p.sentAt) sends.push(new Date(p.sentAt).getTime());
-        if (p.clickedAt) clicks.push(new Date(p.clickedAt).getTime());
-      }
-      const all = [...sends, ...clicks];
-      if (all.length === 0) return { unit: 'hour', labels: [], sends: [], clicks: [] };
-      const min = Math.min(...all);
-      const max = Math.max(...all);
+      const all = sum(await figures.runs(campaign));
+      const sends = instants(all.sends);
+      const clicks = instants(all.firstClicks);
+      const times = [...sends, ...clicks].map(([ms]) => ms);
+      if (times.length === 0) return { unit: 'hour', labels: [], sends: [], clicks: [] };
+      const min = Math.min(...times);
+      const max = Math.max(...times);
       const unit = max - min <= 2 * 86_400_000 ? 'hour' : 'day';
       const start = DateTime.fromMillis(min, { zone: tz }).startOf(unit);
       const index = (ms: number) =>
@@ -254,13 +254,13 @@ export function createAnalyticsService(deps: ServiceDeps) {
         sends: new Array(size).fill(0),
         clicks: new Array(size).fill(0),
       };
-      for (const ms of sends) out.sends[index(ms)] = (out.sends[index(ms)] ?? 0) + 1;
-      for (const ms of clicks) out.clicks[index(ms)] = (out.clicks[index(ms)] ?? 0) + 1;
+      for (const [ms, n] of sends) out.sends[index(ms)] = (out.sends[index(ms)] ?? 0) + n;
+      for (const [ms, n] of clicks) out.clicks[index(ms)] = (out.clicks[index(ms)] ?? 0) + n;
       return out;
     },
-
     /**
-     * Every delivery of the campaign as CSV (one row each, every run), times in `zone`. toCsv gives
+     * Every delivery of the campaign as CSV (one row each, every run), times in `zone`; the
+     * engagement columns agree with the counters (see engagementMarks). toCsv gives
      * cells that a spreadsheet would run as a formula a leading apostrophe (numbers left alone).
      */
     async deliveriesCsv(
@@ -270,8 +270,18 @@ export function createAnalyticsService(deps: ServiceDeps) {
     ): Promise<{ csv: string; rows: number }> {
       await campaignOrThrow(id);
       const time = (d: Date | undefined) => (d ? formatInZone(new Date(d), zone, { showZone: false }) : '');
+      const marks = await repo.engagementMarks(id);
       const rows: string[][] = [];
-      for await (const d of repo.exportRows(id)) {
+      for await (const row of repo.exportRows(id)) {
+        const key = `${row.run}:${row.recipient}`;
+        const clickedAt = row.clickedAt ?? marks.clicked.get(key);
+        const d = {
+          ...row,
+          clickedAt,
+          clicks: Math.max(row.clicks ?? 0, clickedAt ? 1 : 0),
+          respondedAt: row.respondedAt ?? marks.responded.get(key),
+          convertedAt: row.convertedAt ?? marks.converted.get(key),
+        };
         rows.push([
           String(d.run),
           d.phone ?? (d.chatId !== undefined ? String(d.chatId) : d.recipient.replace(/^(tg|wa):/, '')),

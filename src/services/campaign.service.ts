@@ -1,5 +1,7 @@
 import { type Campaign, type CampaignSchedule, createCampaignRepository } from '../db/campaign.repository.js';
+import type { CounterStore } from '../db/counter.store.js';
 import { createDeliveryRepository } from '../db/delivery.repository.js';
+import type { FailureReason } from '../domain/analytics.js';
 import {
   type AudienceSpec,
   assertFeatureAvailable,
@@ -107,13 +109,17 @@ function validateSettings(platform: Platform, settings: PlatformSettings): void 
 /**
  * Single-campaign use cases. Every status change goes through the domain's transition table and is
  * written conditionally on the status read, so on MongoDB a race ends in ConcurrentChangeError, never a
- * lost update. (FerretDB 1.24 on SQLite runs an update as read-then-write without a transaction: there
- * a change made before our write is caught, one landing inside FerretDB's own read-write gap is not.)
+ * lost update. (FerretDB 1.24 runs an update as read-then-write without a transaction: there a change
+ * made before our write is caught, one landing inside FerretDB's own read-write gap is not.)
  */
 export function createCampaignService(
-  deps: ServiceDeps & { audience: AudienceService; admins: Pick<AdminService, 'timeZoneOf'> },
+  deps: ServiceDeps & {
+    audience: AudienceService;
+    admins: Pick<AdminService, 'timeZoneOf'>;
+    counters: CounterStore;
+  },
 ) {
-  const { models, logger, audience, admins } = deps;
+  const { models, logger, audience, admins, counters } = deps;
   const clock = deps.clock ?? systemClock;
   const repo = createCampaignRepository(models);
   const deliveries = createDeliveryRepository(models);
@@ -286,14 +292,16 @@ export function createCampaignService(
         },
         unset: ['progress', 'lastError', 'pauseReason'],
       });
+      // Counted before the reset: nothing else changes failed deliveries while we hold the campaign.
+      const byReason = await deliveries.failedByReason(id, c.run);
       const reset = await deliveries.resetFailed(id, c.run);
+      const ref = { campaignId: id, run: c.run };
+      for (const [reason, n] of Object.entries(byReason) as [FailureReason, number][]) {
+        await counters.move(ref, { status: 'failed', reason }, { status: 'pending' }, n);
+      }
       await repo.updateWhere(
         { _id: id, status: 'sending', 'lease.owner': holder },
-        {
-          $set: { 'lease.expiresAt': EXPIRED },
-          $unset: { 'lease.owner': 1 },
-          $inc: { 'counters.failed': -reset },
-        },
+        { $set: { 'lease.expiresAt': EXPIRED }, $unset: { 'lease.owner': 1 } },
       );
       logger.info({ campaignId: id, run: c.run, reset, adminId }, 'campaign retry');
       return get(id);
@@ -307,6 +315,10 @@ export function createCampaignService(
         await repo.remove(id, c.status);
         await deliveries.removeForCampaign(id);
         await deliveries.removeWorkingSets(id);
+        await counters.remove(
+          id,
+          [...new Set([...c.runs.map((r) => r.run), c.run])].filter((r) => r > 0),
+        );
       } else {
         await repo.changeStatus(id, c.status, 'archive', {
           set: { archivedAt: clock(), updatedBy: adminId },

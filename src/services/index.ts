@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { type CounterStore, createCounterStore } from '../db/counter.store.js';
 import type { Models } from '../db/models.js';
 import { createReachIndex, reachTtlMs } from '../db/reach-index.js';
 import type { Logger } from '../logger.js';
@@ -11,6 +12,7 @@ import { createCampaignListService } from './campaign-list.service.js';
 import { createChatService } from './chat.service.js';
 import { createContactService } from './contact.service.js';
 import type { ServiceConfig } from './deps.js';
+import { createFiguresService } from './figures.service.js';
 import { createResponseService } from './response.service.js';
 import { createSettingService } from './setting.service.js';
 import { createSubscriberService } from './subscriber.service.js';
@@ -24,6 +26,7 @@ export type { Chat } from '../db/chat.repository.js';
 export type { Contact } from '../db/contact.repository.js';
 export type { Subscriber } from '../db/subscriber.repository.js';
 export type { AdminView } from './admin.service.js';
+export type { RunProgress } from './analytics.service.js';
 export type { Recipient } from './audience.service.js';
 export type { CampaignPatch, ScheduleInput } from './campaign.service.js';
 export type { BulkReport, BulkStatusAction } from './campaign-bulk.service.js';
@@ -40,17 +43,29 @@ export interface CreateServicesDeps {
   /** with BOT_TOKEN (and PUBLIC_URL, CLICK_SECRET) click tracking works; tests may leave them out */
   config: ServiceConfig & Partial<TrackingConfig>;
   clock?: () => Date;
-  /** training's per-contact auto-reply limits; the reply index (ReachIndex) */
-  redis?: Redis;
+  /** the run counters, training's per-contact auto-reply limits, the reply index (ReachIndex) */
+  redis: Redis;
+  /** the process's counter store (main.ts shares one with the roles); by default one in `redis` */
+  counters?: CounterStore;
 }
 
 /** Every use case in one object: the bot, the dispatcher and main.ts take this single dependency. */
-export function createServices({ models, logger, config, clock, redis }: CreateServicesDeps) {
+export function createServices({
+  models,
+  logger,
+  config,
+  clock,
+  redis,
+  counters: shared,
+}: CreateServicesDeps) {
   const base = { models, logger, ...(clock ? { clock } : {}) };
+  const database = models.Campaign.db.name;
+  const counters = shared ?? createCounterStore(redis, { database, logger });
+  const figures = createFiguresService({ ...base, counters });
   const admins = createAdminService({ ...base, config });
   const audience = createAudienceService(base);
-  const campaigns = createCampaignService({ ...base, audience, admins });
-  const training = createTrainingService({ ...base, ...(redis ? { redis } : {}) });
+  const campaigns = createCampaignService({ ...base, audience, admins, counters });
+  const training = createTrainingService({ ...base, redis });
   return {
     admins,
     audience,
@@ -59,8 +74,15 @@ export function createServices({ models, logger, config, clock, redis }: CreateS
     bulk: createCampaignBulkService({ campaigns, training }),
     /** intents, the trained model, auto-replies and replies routed to the admins */
     training,
-    analytics: createAnalyticsService(base),
-    tracking: createTrackingService({ ...base, config: { ...config, BOT_TOKEN: config.BOT_TOKEN ?? '' } }),
+    analytics: createAnalyticsService({ ...base, figures }),
+    /** the figures' counters and their reconciliation with the deliveries */
+    figures,
+    counters,
+    tracking: createTrackingService({
+      ...base,
+      counters,
+      config: { ...config, BOT_TOKEN: config.BOT_TOKEN ?? '' },
+    }),
     contacts: createContactService(base),
     chats: createChatService(base),
     subscribers: createSubscriberService(base),
@@ -70,15 +92,9 @@ export function createServices({ models, logger, config, clock, redis }: CreateS
     whatsapp: createWhatsAppService(base),
     responses: createResponseService({
       ...base,
+      counters,
       ...(config.RESPONSE_WINDOW_HOURS ? { windowMs: config.RESPONSE_WINDOW_HOURS * 3_600_000 } : {}),
-      ...(redis
-        ? {
-            reach: createReachIndex(redis, {
-              database: models.Campaign.db.name,
-              ttlMs: reachTtlMs(config.RESPONSE_WINDOW_HOURS ?? 72),
-            }),
-          }
-        : {}),
+      reach: createReachIndex(redis, { database, ttlMs: reachTtlMs(config.RESPONSE_WINDOW_HOURS ?? 72) }),
     }),
   };
 }

@@ -1,4 +1,5 @@
 import { Types } from 'mongoose';
+import type { CounterStore } from '../db/counter.store.js';
 import type { ReachIndex } from '../db/reach-index.js';
 import type { DeliveryStatus } from '../domain/analytics.js';
 import { recipientKey } from '../domain/audience.js';
@@ -48,6 +49,7 @@ export interface RecordedResponse {
 }
 
 export interface ResponseServiceDeps extends ServiceDeps {
+  counters: CounterStore;
   /** how long after a delivery a reply still counts as its response (default 72 h) */
   windowMs?: number;
   /** the senders' recipient → latest delivery links; without it every reply searches deliveries */
@@ -70,6 +72,7 @@ export function createResponseService({
   clock = systemClock,
   windowMs = 72 * 3_600_000,
   reach,
+  counters,
 }: ResponseServiceDeps) {
   const { Campaign, Delivery, Response, FirstResponse } = models;
 
@@ -155,6 +158,8 @@ export function createResponseService({
         first,
         ...(reply.messageId ? { messageId: reply.messageId } : {}),
       });
+      // Counted once the reply is stored: a recount finds it among the first responses.
+      if (first) await counters.response({ campaignId: delivery.campaignId, run: delivery.run }, responseMs);
       logger.info({ campaignId: delivery.campaignId, run: delivery.run, first }, 'response recorded');
       return {
         campaignId: delivery.campaignId,

@@ -1,5 +1,6 @@
 import type { Config } from '../config.js';
 import { createCampaignRepository } from '../db/campaign.repository.js';
+import type { CounterStore } from '../db/counter.store.js';
 import { createTrackingRepository } from '../db/tracking.repository.js';
 import type { Message } from '../domain/campaign.js';
 import { CampaignNotEditableError, NotFoundError } from '../domain/errors.js';
@@ -14,6 +15,7 @@ import {
   trackingSecret,
   withGoalParam,
 } from '../domain/tracking.js';
+import { createKeyedQueue } from '../lib/keyed-queue.js';
 import type { ServiceDeps } from './deps.js';
 import { systemClock } from './deps.js';
 
@@ -67,29 +69,21 @@ export function trackingSettings(settings: object): TrackingSettings {
 }
 
 /** Clicks on tracked links and conversions; used by the http role (`/c/…`, `/g/…`) and the card. */
-export function createTrackingService(deps: ServiceDeps & { config: TrackingConfig }) {
+export function createTrackingService(
+  deps: ServiceDeps & { config: TrackingConfig; counters: CounterStore },
+) {
   const { models, logger, config } = deps;
   const clock = deps.clock ?? systemClock;
   const secret = trackingSecret(config.BOT_TOKEN, config.CLICK_SECRET);
   const campaigns = createCampaignRepository(models);
-  const repo = createTrackingRepository(models);
+  const repo = createTrackingRepository(models, deps.counters);
   const log = logger.child({ service: 'tracking' });
   /**
    * One recipient's clicks are written one after another in this process, so that the `$inc` of
    * repeated clicks is exact on FerretDB too (its updates are not atomic); across several http
    * processes a repeat may still be lost, the once-per-recipient click never.
    */
-  const queues = new Map<string, Promise<unknown>>();
-  function inOrder<T>(key: string, work: () => Promise<T>): Promise<T> {
-    const previous = queues.get(key) ?? Promise.resolve();
-    const next = previous.then(work, work);
-    const settled = next.catch(() => undefined);
-    queues.set(key, settled);
-    void settled.then(() => {
-      if (queues.get(key) === settled) queues.delete(key);
-    });
-    return next;
-  }
+  const inOrder = createKeyedQueue();
 
   /** A setting was not written: the campaign is missing, or it is being sent right now. */
   async function whyNot(id: number): Promise<never> {

@@ -1,6 +1,7 @@
 import type { Api } from 'grammy';
 import type { Redis } from 'ioredis';
 import type { Config } from '../config.js';
+import { type CounterStore, createCounterStore } from '../db/counter.store.js';
 import {
   createDispatchRepository,
   type DispatchRecipient,
@@ -8,6 +9,7 @@ import {
 } from '../db/dispatch.repository.js';
 import type { Models } from '../db/models.js';
 import { createReachIndex, type ReachIndex, reachTtlMs } from '../db/reach-index.js';
+import { createReceiptRepository } from '../db/receipt.repository.js';
 import { createWhatsAppRepository } from '../db/whatsapp.repository.js';
 import { createTelegramMessenger } from '../dispatch/messengers/telegram.messenger.js';
 import {
@@ -20,6 +22,7 @@ import {
 import { type Clock, systemClock, type Translate } from '../dispatch/types.js';
 import { WhatsAppRun } from '../dispatch/whatsapp-run.js';
 import type { MessageMedia } from '../domain/campaign.js';
+import { createKeyedQueue } from '../lib/keyed-queue.js';
 import { type Logger, maskPhone, scrubToken } from '../logger.js';
 import type { Services } from '../services/index.js';
 import type { InboundReply, RecordedResponse, ReplyMedia } from '../services/response.service.js';
@@ -80,6 +83,8 @@ export interface WhatsAppRoleDeps {
   clock?: Clock;
   /** where outcomes are linked for replies (ReachIndex); by default in `redis` */
   reach?: ReachIndex;
+  /** the process's counter store (main.ts shares one); by default one in `redis` */
+  counters?: CounterStore;
   /** pacing clock and sleep of the runs (tests pass virtual ones) */
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
@@ -138,15 +143,16 @@ export function createWhatsAppRole(deps: WhatsAppRoleDeps): WhatsAppRole {
   };
   const owner = `${config.DISPATCHER_ID}:wa`;
   const link = createWhatsAppLink(deps.redis, deps.keyPrefix);
-  const repo = createDispatchRepository(
-    models,
-    deps.reach ??
-      createReachIndex(deps.redis, {
-        database: models.Campaign.db.name,
-        ttlMs: reachTtlMs(config.RESPONSE_WINDOW_HOURS),
-      }),
-  );
+  const database = models.Campaign.db.name;
+  const counters = deps.counters ?? createCounterStore(deps.redis, { database, logger: log });
+  const repo = createDispatchRepository(models, {
+    counters,
+    reach:
+      deps.reach ??
+      createReachIndex(deps.redis, { database, ttlMs: reachTtlMs(config.RESPONSE_WINDOW_HOURS) }),
+  });
   const wa = createWhatsAppRepository(models);
+  const receipts = createReceiptRepository(models, counters);
   const notifier = createAdminNotifier({
     api: deps.api,
     models,
@@ -234,22 +240,14 @@ export function createWhatsAppRole(deps: WhatsAppRoleDeps): WhatsAppRole {
 
   // Messages from one sender are handled one after another, in the order they came: a reply to
   // the first question is sent before the second is looked at, and the hook sees them in order.
-  const senderQueues = new Map<string, Promise<void>>();
-  function inSenderOrder(from: string, work: () => Promise<void>): Promise<void> {
-    const next = (senderQueues.get(from) ?? Promise.resolve()).then(work);
-    senderQueues.set(from, next);
-    void next.finally(() => {
-      if (senderQueues.get(from) === next) senderQueues.delete(from);
-    });
-    return next;
-  }
+  const inSenderOrder = createKeyedQueue();
 
   async function handleAck(m: WaSentMessage, ack: number): Promise<void> {
     const id = m.id?._serialized;
     if (!id) return;
     try {
       for (let i = 0; i < 5; i++) {
-        const outcome = await wa.applyAck(id, ack, clock());
+        const outcome = await receipts.applyAck(id, ack, clock());
         if (outcome !== 'not_found') return;
         await new Promise((r) => setTimeout(r, tuning.ackRetryMs));
       }
@@ -345,14 +343,15 @@ export function createWhatsAppRole(deps: WhatsAppRoleDeps): WhatsAppRole {
       const adminId = c.startedBy ?? c.createdBy;
       if (adminId !== undefined) {
         const locale = await notifier.localeOf(adminId);
+        const counts = await repo.readCounts(c);
         await notifier.text(
           adminId,
           translate(locale, 'whatsapp-run-paused', {
             name: c.name,
             id: String(c.id),
             reason: translate(locale, `whatsapp-reason-${reason}`),
-            sent: c.counters.sent,
-            total: c.counters.total,
+            sent: counts.sent,
+            total: c.dispatch.total,
           }),
         );
       }
@@ -479,6 +478,7 @@ export function createWhatsAppRole(deps: WhatsAppRoleDeps): WhatsAppRole {
         run?.stop('shutdown');
         await run?.done;
         await session.stop();
+        if (!deps.counters) await counters.close();
         blocking?.disconnect();
         await commandLoop?.catch(() => undefined);
         log.info('whatsapp role stopped');

@@ -81,6 +81,7 @@ describe('analytics: click tracking, figures from the deliveries, charts and CSV
     Object.assign(routes, trackingRoutes(h.services.tracking, testLogger));
     env = {
       db: h.db,
+      redis: h.redis,
       models: h.models,
       emulator: h.emulator,
       translate: createTranslate(),

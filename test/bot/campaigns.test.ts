@@ -76,6 +76,7 @@ describe('/campaigns', () => {
       logger: testLogger,
       config: h.config,
       clock: () => new Date('2025-01-01T00:00:00Z'),
+      redis: h.redis,
     });
     await seedServices.contacts.importContacts([{ line: 1, phone: '+4915112345678', name: 'Ann' }]);
     await seedServices.subscribers.subscribe({ id: 222_100_001, first_name: 'Sub' });

@@ -519,7 +519,7 @@ describe('/newcampaign after a restart', () => {
       LOG_LEVEL: 'silent',
     });
     const models = await createModels(db.conn);
-    const services = createServices({ models, logger: testLogger, config });
+    const services = createServices({ models, logger: testLogger, config, redis });
     await services.chats.register({ id: TECH, type: 'supergroup', title: 'Tech Lovers', memberCount: 2450 });
     const storagePrefix = `${uniqueName(prefix)}:`;
     return {
@@ -539,6 +539,7 @@ describe('/newcampaign after a restart', () => {
       async close() {
         await emulator.stop();
         await db.drop();
+        await services.counters.close();
         await redis.quit();
       },
     };

@@ -3,7 +3,7 @@ import { createCampaignRepository } from '../../src/db/campaign.repository.js';
 import { defaultAudience, type Platform } from '../../src/domain/campaign.js';
 import { ADMIN_ID, type BotHarness, startBotHarness } from '../support/bot-harness.js';
 
-/** Analytics count every delivery on FerretDB's SQLite backend: a stats screen takes a moment. */
+/** A stats screen draws its charts (PNG) before it answers: give it a moment on a loaded machine. */
 const SLOW = 20_000;
 
 describe('/stats, /templates, /whatsapp and the home buttons', () => {
@@ -32,12 +32,16 @@ describe('/stats, /templates, /whatsapp and the home buttons', () => {
     return c.id;
   }
 
-  /** Deliveries as the dispatcher writes them (there is no other writer). */
+  /**
+   * Deliveries as the dispatcher writes them, in run 1, without their counters: the first /stats
+   * recounts them (as for a campaign from before counters, or whose counters Redis lost).
+   */
   async function deliveries(campaignId: number, platform: Platform, rows: Record<string, unknown>[]) {
+    await h.models.Campaign.updateOne({ _id: campaignId }, { $set: { run: 1 } }).exec();
     await h.models.Delivery.insertMany(
       rows.map((row, seq) => ({
         campaignId,
-        run: 0,
+        run: 1,
         seq,
         platform,
         recipient:
@@ -68,8 +72,7 @@ describe('/stats, /templates, /whatsapp and the home buttons', () => {
       { status: 'failed', reason: 'network' },
     ]);
 
-    // The seed's "Weekend Special Offer", at a fraction of its 6,748 messages: FerretDB's SQLite
-    // backend scans every delivery on each count.
+    // The seed's "Weekend Special Offer", at a fraction of its 6,748 messages.
     telegramId = await ranCampaign('Weekend Special Offer', 'telegram', 'complete');
     await deliveries(telegramId, 'telegram', [
       ...times(498, { status: 'sent' }),

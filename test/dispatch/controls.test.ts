@@ -1,4 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createCounterStore } from '../../src/db/counter.store.js';
+import { testLogger } from '../support/services.js';
 import {
   ADMIN_ID,
   addSubscribers,
@@ -100,11 +102,21 @@ describe('dispatcher: pause, resume, cancel, retry and automatic pause', () => {
     expect(failed.map((d) => [d.chatId, d.reason]).sort()).toEqual(failing.map((c) => [c, 'network']).sort());
 
     env.emulator.clearFaults();
-    // what the campaign service does for "retry failed"
+    // what the campaign service does for "retry failed": deliveries back to pending, counters moved
     await env.models.Delivery.updateMany(
       { campaignId: id, run: 1, status: 'failed' },
       { $set: { status: 'pending' }, $unset: { reason: 1, error: 1, failedAt: 1 } },
     ).exec();
+    const counters = createCounterStore(env.redis, {
+      database: env.models.Campaign.db.name,
+      logger: testLogger,
+    });
+    await counters.move(
+      { campaignId: id, run: 1 },
+      { status: 'failed', reason: 'network' },
+      { status: 'pending' },
+      3,
+    );
     await env.models.Campaign.updateOne(
       { _id: id },
       { $set: { status: 'scheduled', 'schedule.at': new Date() } },

@@ -1,13 +1,22 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { I18n } from '@grammyjs/i18n';
+import type { Redis } from 'ioredis';
 import { type Config, loadConfig } from '../../src/config.js';
 import { createModels, type Models } from '../../src/db/models.js';
 import { createDispatcher, type Dispatcher, type DispatcherDeps } from '../../src/dispatch/dispatcher.js';
 import type { Translate } from '../../src/dispatch/types.js';
 import { defaultSettings, type TelegramAudience, type TelegramSettings } from '../../src/domain/campaign.js';
 import { BotApiEmulator } from '../support/bot-api-emulator.js';
-import { createTestDb, type TestDb, testLogger, testRedisUrl, uniqueName } from '../support/services.js';
+import {
+  createTestDb,
+  createTestRedis,
+  runCounters,
+  type TestDb,
+  testLogger,
+  testRedisUrl,
+  uniqueName,
+} from '../support/services.js';
 
 export const TOKEN = '1000001:AAdispatch-test-emulator-token';
 export const ADMIN_ID = 9001;
@@ -23,6 +32,7 @@ export function createTranslate(): Translate {
 
 export interface Env {
   db: TestDb;
+  redis: Redis;
   models: Models;
   emulator: BotApiEmulator;
   translate: Translate;
@@ -36,8 +46,10 @@ export async function createEnv(): Promise<Env> {
   const emulator = new BotApiEmulator({ token: TOKEN });
   await emulator.start();
   emulator.addUser({ id: ADMIN_ID, first_name: 'Ada' });
+  const redis = createTestRedis();
   return {
     db,
+    redis,
     models,
     emulator,
     translate: createTranslate(),
@@ -57,6 +69,7 @@ export async function createEnv(): Promise<Env> {
       }),
     async close() {
       await emulator.stop();
+      redis.disconnect();
       await db.drop();
     },
   };
@@ -162,10 +175,12 @@ export async function createCampaign(env: Env, init: CampaignInit = {}): Promise
   return id;
 }
 
+/** The campaign document, with the current run's counters (from the counter store). */
 export async function campaignDoc(env: Env, id: number) {
   const doc = await env.models.Campaign.findById(id).lean().exec();
   if (!doc) throw new Error(`campaign ${id} not found`);
-  return doc as unknown as {
+  const counters = await runCounters(env.redis, env.models.Campaign.db.name, id, doc.run);
+  return { ...doc, counters } as unknown as {
     status: string;
     run: number;
     runs: { run: number; outcome?: string; total: number; sent: number; failed: number; unknown: number }[];

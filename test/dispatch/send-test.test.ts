@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTelegramMessenger } from '../../src/dispatch/messengers/telegram.messenger.js';
 import { createTestSender, TestSendFailedError } from '../../src/services/send-test.js';
 import { testLogger } from '../support/services.js';
-import { ADMIN_ID, addGroups, createCampaign, createEnv, type Env, TOKEN } from './helpers.js';
+import { ADMIN_ID, addGroups, campaignDoc, createCampaign, createEnv, type Env, TOKEN } from './helpers.js';
 
 describe('send a test of a campaign', () => {
   let env: Env;
@@ -30,8 +30,8 @@ describe('send a test of a campaign', () => {
     expect(got?.text).toBe('Hi Ada, 20% off with SAVE20');
     expect(got?.entities).toEqual([{ type: 'bold', offset: 8, length: 7 }]);
     expect(await env.models.Delivery.countDocuments({ campaignId: id }).exec()).toBe(0);
-    const doc = await env.models.Campaign.findById(id).lean().exec();
-    expect(doc?.counters).toMatchObject({ sent: 0, total: 0 });
+    const doc = await campaignDoc(env, id);
+    expect(doc.counters).toMatchObject({ sent: 0, total: 0 });
   });
 
   it('sends a draft to chosen chats and reports each outcome', async () => {

@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   SEED_CAMPAIGNS,
@@ -12,12 +13,13 @@ import { createModels, type Models } from '../../src/db/models.js';
 import { SEGMENTS } from '../../src/domain/campaign.js';
 import { formatInZone } from '../../src/domain/schedule.js';
 import { createServices, type Services } from '../../src/services/index.js';
-import { createTestDb, type TestDb, testLogger } from '../support/services.js';
+import { createTestDb, createTestRedis, type TestDb, testLogger } from '../support/services.js';
 
 const run = promisify(execFile);
 
 describe('scripts/seed-demo.ts', () => {
   let db: TestDb;
+  let redis: Redis;
   let models: Models;
   let services: Services;
 
@@ -38,13 +40,19 @@ describe('scripts/seed-demo.ts', () => {
   beforeAll(async () => {
     db = await createTestDb();
     models = await createModels(db.conn);
+    redis = createTestRedis();
     services = createServices({
       models,
       logger: testLogger,
       config: { ADMIN_IDS: [1], DEFAULT_TIMEZONE: 'UTC' },
+      redis,
     });
   });
-  afterAll(() => db.drop());
+  afterAll(async () => {
+    await services.counters.close();
+    redis.disconnect();
+    await db.drop();
+  });
 
   it("loads the seed's campaigns, groups, subscribers, contacts and templates, the same on every run", async () => {
     await seed();

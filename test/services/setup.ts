@@ -1,8 +1,9 @@
+import type { Redis } from 'ioredis';
 import { createModels, type Models } from '../../src/db/models.js';
 import type { CampaignStatus, Platform } from '../../src/domain/campaign.js';
 import { defaultAudience, defaultSettings } from '../../src/domain/campaign.js';
 import { createServices, type Services } from '../../src/services/index.js';
-import { createTestDb, type TestDb, testLogger } from '../support/services.js';
+import { createTestDb, createTestRedis, type TestDb, testLogger } from '../support/services.js';
 
 export const OWNER = 1001;
 export const ADMIN = 1002;
@@ -11,22 +12,34 @@ export interface ServiceHarness {
   db: TestDb;
   models: Models;
   services: Services;
+  /** the test Redis the services' counters live in */
+  redis: Redis;
   /** what the services see as "now"; tests move it */
   clock: { now: Date };
 }
 
 /** Real services over a fresh FerretDB database; `drop()` it in afterAll. */
 export async function createServiceHarness(now = new Date('2026-06-10T12:00:00Z')): Promise<ServiceHarness> {
-  const db = await createTestDb();
-  const models = await createModels(db.conn);
+  const testDb = await createTestDb();
+  const models = await createModels(testDb.conn);
   const clock = { now };
+  const redis = createTestRedis();
   const services = createServices({
     models,
     logger: testLogger,
     config: { ADMIN_IDS: [OWNER], DEFAULT_TIMEZONE: 'UTC' },
     clock: () => clock.now,
+    redis,
   });
-  return { db, models, services, clock };
+  const db: TestDb = {
+    ...testDb,
+    async drop() {
+      await services.counters.close();
+      redis.disconnect();
+      await testDb.drop();
+    },
+  };
+  return { db, models, services, redis, clock };
 }
 
 /** A complete campaign document, for inserting many at once with insertMany. */
@@ -56,7 +69,6 @@ export function campaignDoc(
     settings: defaultSettings(platform),
     run: 0,
     runs: [],
-    counters: { total: 0, sent: 0, failed: 0, unknown: 0 },
     createdAt: createdAt ?? new Date(Date.UTC(2026, 0, 1) + id * 60_000),
     updatedAt: createdAt ?? new Date(Date.UTC(2026, 0, 1) + id * 60_000),
     ...rest,

@@ -1,5 +1,6 @@
 import { type RunnerHandle, run } from '@grammyjs/runner';
 import { Api, type Bot } from 'grammy';
+import type { Redis } from 'ioredis';
 import type { BotContext } from '../../src/bot/context.js';
 import { createBot } from '../../src/bot/create-bot.js';
 import { type Config, loadConfig } from '../../src/config.js';
@@ -26,6 +27,8 @@ export interface BotHarness {
   models: Models;
   services: Services;
   config: Config;
+  /** the test Redis (counters, conversations, limits) */
+  redis: Redis;
   bot: Bot<BotContext>;
   /** the owner from ADMIN_IDS, in their private chat with the bot */
   admin: TelegramUser;
@@ -74,6 +77,7 @@ export async function startBotHarness(env: Record<string, string> = {}): Promise
     models,
     services,
     config,
+    redis,
     bot,
     admin,
     person: (id, firstName = `User${id}`, languageCode = 'en') =>
@@ -83,6 +87,7 @@ export async function startBotHarness(env: Record<string, string> = {}): Promise
       stopped = true;
       if (runner.isRunning()) await runner.stop();
       await emulator.stop();
+      await services.counters.close();
       await db.drop();
       await redis.quit();
     },

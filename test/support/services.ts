@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { Connection } from 'mongoose';
+import { createCounterStore } from '../../src/db/counter.store.js';
 import { connectMongo } from '../../src/db/mongo.js';
 import { createLogger } from '../../src/logger.js';
 
@@ -52,4 +53,17 @@ export function testRedisUrl(): string {
 
 export function createTestRedis(): Redis {
   return new Redis(testRedisUrl(), { maxRetriesPerRequest: 2 });
+}
+
+/** The counters of a campaign's run as the app keeps them (the figures every screen shows). */
+export async function runCounters(
+  redis: Redis,
+  database: string,
+  campaignId: number,
+  run: number,
+): Promise<{ total: number; sent: number; failed: number; unknown: number }> {
+  const store = createCounterStore(redis, { database, logger: testLogger });
+  const [stored] = await store.read([{ campaignId, run }]);
+  const c = stored?.counters;
+  return { total: c?.total ?? 0, sent: c?.sent ?? 0, failed: c?.failed ?? 0, unknown: c?.unknown ?? 0 };
 }

@@ -13,6 +13,7 @@ import { BotApiEmulator } from '../support/bot-api-emulator.js';
 import {
   createTestDb,
   createTestRedis,
+  runCounters,
   type TestDb,
   testLogger,
   testRedisUrl,
@@ -76,8 +77,8 @@ export async function createWaEnv(overrides: Record<string, string> = {}): Promi
     DISPATCHER_ID: uniqueName('wa'),
     ...overrides,
   });
-  const services = createServices({ models, logger: testLogger, config });
   const redis = createTestRedis();
+  const services = createServices({ models, logger: testLogger, config, redis });
   const translate = createTranslate();
   const prefix = `${uniqueName('wa')}:`;
   const api = new Api(TOKEN, { apiRoot: emulator.apiRoot });
@@ -111,6 +112,7 @@ export async function createWaEnv(overrides: Record<string, string> = {}): Promi
     async close() {
       await Promise.all(roles.map((r) => r.stop()));
       await redis.del(`${prefix}wa:status`, `${prefix}wa:commands`);
+      await services.counters.close();
       await redis.quit();
       await emulator.stop();
       await db.drop();
@@ -164,10 +166,12 @@ export async function createWaCampaign(
   return id;
 }
 
+/** The campaign document, with the current run's counters (from the counter store). */
 export async function campaignOf(env: WaEnv, id: number) {
   const doc = await env.models.Campaign.findById(id).lean().exec();
   if (!doc) throw new Error(`campaign ${id} not found`);
-  return doc as unknown as {
+  const counters = await runCounters(env.redis, env.models.Campaign.db.name, id, doc.run);
+  return { ...doc, counters } as unknown as {
     status: string;
     run: number;
     pauseReason?: string;

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { WHATSAPP_MESSAGE_IDS } from '../../src/db/dispatch.repository.js';
 import { createReachIndex } from '../../src/db/reach-index.js';
-import { WA_ACK } from '../../src/db/whatsapp.repository.js';
+import { WA_ACK } from '../../src/db/receipt.repository.js';
 import { readClickToken, trackingSecret } from '../../src/domain/tracking.js';
 import {
   ADMIN_ID,

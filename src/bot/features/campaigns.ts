@@ -20,7 +20,13 @@ import {
 } from '../../domain/schedule.js';
 import { trainingApplies } from '../../domain/training.js';
 import { BULK_STATUS_ACTIONS, type BulkStatusAction } from '../../services/campaign-bulk.service.js';
-import type { BulkReport, Campaign, CampaignListQuery, CampaignSort } from '../../services/index.js';
+import type {
+  BulkReport,
+  Campaign,
+  CampaignListQuery,
+  CampaignSort,
+  RunProgress,
+} from '../../services/index.js';
 import type { BotContext } from '../context.js';
 import { canChange, isAdmin } from '../filters.js';
 import { cancelKeyboard, createPendingInput, type Pending } from './pending-input.js';
@@ -258,7 +264,7 @@ export function campaignsFeature(storagePrefix = 'mb:'): Composer<BotContext> {
     return parts.length ? parts.join(', ') : ctx.t('campaigns-audience-none');
   }
 
-  function cardText(ctx: BotContext, c: Campaign, notice?: string): string {
+  function cardText(ctx: BotContext, c: Campaign, progress: RunProgress | null, notice?: string): string {
     const zone = c.schedule.zone;
     const lines: string[] = [];
     if (notice) lines.push(notice, '');
@@ -287,12 +293,12 @@ export function campaignsFeature(storagePrefix = 'mb:'): Composer<BotContext> {
       );
     }
     lines.push(ctx.t('campaigns-card-audience', { audience: audienceText(ctx, c.audience) }));
-    if (c.counters.total > 0) {
+    if (progress && progress.total > 0) {
       lines.push(
         ctx.t('campaigns-card-progress', {
-          sent: c.counters.sent,
-          total: c.counters.total,
-          failed: c.counters.failed,
+          sent: progress.sent,
+          total: progress.total,
+          failed: progress.failed,
         }),
       );
     }
@@ -344,13 +350,16 @@ export function campaignsFeature(storagePrefix = 'mb:'): Composer<BotContext> {
     ]);
   }
 
+  /** The current run's figures, from its counters (the same ones /stats shows). */
+  const progressOf = (ctx: BotContext, c: Campaign) => ctx.deps.services.analytics.runProgress(c);
+
   async function showCard(ctx: BotContext, sid: string, c: Campaign, notice?: string): Promise<void> {
-    await show(ctx, cardText(ctx, c, notice), cardKeyboard(ctx, sid, c));
+    await show(ctx, cardText(ctx, c, await progressOf(ctx, c), notice), cardKeyboard(ctx, sid, c));
   }
 
   /** A card as a new message (after a typed answer, the old card is above the admin's text). */
   async function sendCard(ctx: BotContext, sid: string, c: Campaign, notice?: string): Promise<void> {
-    await ctx.reply(clip(cardText(ctx, c, notice)), {
+    await ctx.reply(clip(cardText(ctx, c, await progressOf(ctx, c), notice)), {
       reply_markup: cardKeyboard(ctx, sid, c),
       link_preview_options: { is_disabled: true },
     });
@@ -924,7 +933,7 @@ export function campaignsFeature(storagePrefix = 'mb:'): Composer<BotContext> {
     const text = ctx.t('campaigns-edit-published');
     await show(
       ctx,
-      `${text}\n\n${cardText(ctx, c)}`,
+      `${text}\n\n${cardText(ctx, c, await progressOf(ctx, c))}`,
       new InlineKeyboard()
         .text(ctx.t('campaigns-btn-duplicate'), `camp:${sid}:a:${c.id}:${STATUS_CODES[c.status]}:du`)
         .text(ctx.t('campaigns-btn-back-card'), `camp:${sid}:c:${c.id}`),
