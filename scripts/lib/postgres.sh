@@ -102,7 +102,10 @@ start_postgres() {
   pg_psql "$dir" -d "$PG_DATABASE" -f "$ROOT/scripts/lib/gin-companion.sql" 2>/dev/null \
     || die "installing the GIN companion trigger failed"
   export PG_DIR="$dir"
-  export PG_URL="postgres:///$PG_DATABASE?host=$dir&user=postgres"
+  # The user goes in the URL's userinfo, not in `?user=`: FerretDB replaces the userinfo with the
+  # credentials of a client that authenticates with PLAIN (its connections then run as that role),
+  # whereas a `user` parameter would override them (test/db/query-plans.test.ts relies on this).
+  export PG_URL="postgres://postgres@/$PG_DATABASE?host=$dir"
 }
 
 # stop_postgres DIR [remove]: a fast shutdown; with `remove`, the cluster is deleted too.

@@ -1,0 +1,502 @@
+import { randomBytes } from 'node:crypto';
+import { type Connection, Types } from 'mongoose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAnalyticsRepository } from '../../src/db/analytics.repository.js';
+import { createCampaignRepository } from '../../src/db/campaign.repository.js';
+import { createContactRepository } from '../../src/db/contact.repository.js';
+import {
+  createDispatchRepository,
+  type DeliveryResult,
+  deliveryId,
+  WHATSAPP_MESSAGE_IDS,
+} from '../../src/db/dispatch.repository.js';
+import { createModels, type Models } from '../../src/db/models.js';
+import { connectMongo } from '../../src/db/mongo.js';
+import { createSubscriberRepository } from '../../src/db/subscriber.repository.js';
+import { createTrackingRepository } from '../../src/db/tracking.repository.js';
+import { createWhatsAppRepository, WA_ACK } from '../../src/db/whatsapp.repository.js';
+import type { CampaignStatus, Platform } from '../../src/domain/campaign.js';
+import { createCampaignListService } from '../../src/services/campaign-list.service.js';
+import { campaignDoc } from '../services/setup.js';
+import {
+  analyzeSchema,
+  checkCluster,
+  createExplainRole,
+  dropRoles,
+  indexLabels,
+  type LoggedPlan,
+  pgDir,
+  type ScanNode,
+  ServerLog,
+  scanNodes,
+  statementKind,
+  type TableInfo,
+  tablesOf,
+} from '../support/query-plans.js';
+import { testLogger, testMongoUri } from '../support/services.js';
+
+/*
+ * Every hot-path lookup must be served by an index on this backend: FerretDB 1.24 on PostgreSQL,
+ * where an equality filter becomes `_jsonb -> 'field' @> value` and only the GIN companions that
+ * scripts/lib/gin-companion.sql adds can serve it. Each lookup runs through the app's own
+ * repositories and services on a connection whose PostgreSQL role logs the plan of every
+ * statement (auto_explain); a sequential scan of a large table fails the test with the plan.
+ */
+
+const RUN = randomBytes(4).toString('hex');
+const DB = `plans_${RUN}`;
+/** a table at least this big must never be read by a sequential scan */
+const LARGE = 1000;
+/** a point lookup may read at most this many rows of a large table */
+const POINT_ROWS = 10;
+/**
+ * Each lookup runs this often: FerretDB's connections prepare their statements, and PostgreSQL
+ * may switch a prepared statement to a generic plan (which cannot use FerretDB's expression
+ * indexes) from the sixth execution on.
+ */
+const REPEAT = 7;
+
+const CAMPAIGNS = 3000;
+const SUBSCRIBERS = 20_000;
+const CONTACTS = 20_000;
+/** the newest campaigns were sent, each to this many recipients */
+const SENT_CAMPAIGNS = 12;
+const RECIPIENTS = 2000;
+/** an older campaign whose deliveries were imported (ids not derived from their key) */
+const LEGACY_CAMPAIGN = CAMPAIGNS - SENT_CAMPAIGNS;
+const LEGACY_RECIPIENTS = 200;
+/** a WhatsApp and a Telegram campaign among the sent ones */
+const WA_CAMPAIGN = CAMPAIGNS - 1;
+const TG_CAMPAIGN = CAMPAIGNS;
+/** a Telegram campaign whose failed deliveries were set back to pending for a retry */
+const RETRY_CAMPAIGN = CAMPAIGNS - 2;
+
+const subscriberId = (i: number) => 1_000_000_000 + i * 250_007;
+const phoneOf = (i: number) => `+49151${String(i).padStart(8, '0')}`;
+const platformOf = (id: number): Platform => (id % 2 === 0 ? 'telegram' : 'whatsapp');
+const tgMessageId = (campaignId: number, seq: number) => String(campaignId * 10_000 + seq);
+const waMessageId = (phone: string, campaignId: number, seq: number) =>
+  `true_${phone.slice(1)}@c.us_3EB0${(campaignId * 100_000 + seq).toString(16).toUpperCase().padStart(16, '0')}`;
+/** WhatsApp deliveries sent before message-id links were kept */
+const unlinked = (seq: number) => seq % 10 === 1;
+
+function deliveryStatus(campaignId: number, seq: number) {
+  if (seq % 20 === 0) return campaignId === RETRY_CAMPAIGN ? 'pending' : 'failed';
+  if (seq % 7 === 0) return 'read';
+  if (seq % 3 === 0) return 'delivered';
+  return 'sent';
+}
+
+function deliveryDoc(campaignId: number, seq: number, legacy = false): Record<string, unknown> {
+  const platform = platformOf(campaignId);
+  const n = (seq * 7 + campaignId) % (platform === 'telegram' ? SUBSCRIBERS : CONTACTS);
+  const phone = phoneOf(n);
+  const recipient = platform === 'telegram' ? `tg:${subscriberId(n)}` : `wa:${phone}`;
+  const status = deliveryStatus(campaignId, seq);
+  const sentAt = new Date(Date.UTC(2026, 4, 1) + campaignId * 3_600_000 + seq * 2000);
+  const reached = status !== 'failed' && status !== 'pending';
+  return {
+    _id: legacy ? new Types.ObjectId() : deliveryId(campaignId, 1, recipient),
+    campaignId,
+    run: 1,
+    recipient,
+    seq,
+    platform,
+    ...(platform === 'telegram'
+      ? { chatId: subscriberId(n), chatKind: 'private', name: `User ${n}` }
+      : { phone, name: `Contact ${n}`, batch: Math.floor(seq / 256) + 1 }),
+    status,
+    ...(status === 'failed' ? { reason: 'blocked', error: 'Forbidden: bot was blocked by the user' } : {}),
+    attempts: status === 'pending' ? 0 : 1,
+    ...(reached
+      ? {
+          messageId:
+            platform === 'telegram' ? tgMessageId(campaignId, seq) : waMessageId(phone, campaignId, seq),
+          sentAt,
+        }
+      : {}),
+    ...(status === 'delivered' || status === 'read'
+      ? { deliveredAt: new Date(sentAt.getTime() + 5000) }
+      : {}),
+    ...(status === 'read' ? { readAt: new Date(sentAt.getTime() + 60_000) } : {}),
+    ...(status === 'failed' ? { failedAt: sentAt } : {}),
+    ...(seq % 11 === 0 && reached
+      ? { clickedAt: new Date(sentAt.getTime() + 90_000), clicks: 1 }
+      : { clicks: 0 }),
+    owner: 'dispatcher-1',
+    sendingAt: sentAt,
+    pass: 0,
+    createdAt: sentAt,
+    updatedAt: sentAt,
+  };
+}
+
+function* subscriberDocs() {
+  for (let i = 0; i < SUBSCRIBERS; i++) {
+    const at = new Date(Date.UTC(2025, 0, 1) + i * 600_000);
+    yield {
+      _id: subscriberId(i),
+      firstName: `User ${i}`,
+      ...(i % 3 === 0 ? { lastName: `Family ${i % 500}` } : {}),
+      ...(i % 2 === 0 ? { username: `user_${i}` } : {}),
+      languageCode: i % 4 === 0 ? 'ru' : 'en',
+      subscribed: i % 9 !== 0,
+      subscribedAt: at,
+      ...(i % 9 === 0 ? { unsubscribedAt: new Date(at.getTime() + 86_400_000) } : {}),
+      blocked: i % 50 === 0,
+      groups: [-1_001_000_000_000 - (i % 40), ...(i % 5 === 0 ? [-1_001_000_000_100] : [])],
+      segments: i % 6 === 0 ? ['vip'] : [],
+      createdAt: at,
+      updatedAt: at,
+    };
+  }
+}
+
+const SEGMENTS = [
+  'VIP Customers',
+  'New Leads',
+  'Repeat Buyers',
+  'Inactive Customers',
+  'Webinar Participants',
+];
+
+function* contactDocs() {
+  for (let i = 0; i < CONTACTS; i++) {
+    const at = new Date(Date.UTC(2025, 0, 1) + i * 600_000);
+    yield {
+      _id: new Types.ObjectId(),
+      phone: phoneOf(i),
+      name: `Contact ${i}`,
+      segments: [
+        SEGMENTS[i % SEGMENTS.length],
+        ...(i % 7 === 0 ? [SEGMENTS[(i + 1) % SEGMENTS.length]] : []),
+      ],
+      optedOut: i % 40 === 0,
+      ...(i % 40 === 0 ? { optedOutAt: at } : {}),
+      valid: i % 97 !== 0,
+      source: 'import',
+      createdAt: at,
+      updatedAt: at,
+    };
+  }
+}
+
+const CAMPAIGN_STATUSES: CampaignStatus[] = [
+  'published',
+  'published',
+  'published',
+  'archived',
+  'draft',
+  'cancelled',
+  'failed',
+];
+
+function* campaignDocs() {
+  for (let id = 1; id <= CAMPAIGNS; id++) {
+    const sent = id >= LEGACY_CAMPAIGN;
+    const status: CampaignStatus = sent
+      ? 'published'
+      : id > CAMPAIGNS - 40
+        ? 'scheduled'
+        : (CAMPAIGN_STATUSES[id % CAMPAIGN_STATUSES.length] ?? 'draft');
+    const createdAt = new Date(Date.UTC(2025, 0, 1) + id * 3_600_000);
+    yield campaignDoc(id, {
+      name: `${['Spring sale', 'Webinar', 'Newsletter', 'Flash deal'][id % 4]} ${id}`,
+      platform: platformOf(id),
+      status,
+      featured: id % 250 === 0,
+      createdAt,
+      ...(status === 'scheduled' || sent ? { at: new Date(createdAt.getTime() + 86_400_000) } : {}),
+      ...(sent ? { run: 1, counters: { total: RECIPIENTS, sent: RECIPIENTS, failed: 0, unknown: 0 } } : {}),
+    });
+  }
+}
+
+function* deliveryDocs() {
+  for (let seq = 0; seq < LEGACY_RECIPIENTS; seq++) yield deliveryDoc(LEGACY_CAMPAIGN, seq, true);
+  for (let c = CAMPAIGNS - SENT_CAMPAIGNS + 1; c <= CAMPAIGNS; c++) {
+    for (let seq = 0; seq < RECIPIENTS; seq++) yield deliveryDoc(c, seq);
+  }
+}
+
+function* messageIdLinks() {
+  for (const d of deliveryDocs()) {
+    if (d.platform !== 'whatsapp' || !d.messageId || unlinked(d.seq as number)) continue;
+    yield { _id: d.messageId, delivery: d._id, campaignId: d.campaignId };
+  }
+}
+
+async function insertAll(conn: Connection, collection: string, docs: Iterable<Record<string, unknown>>) {
+  const target = conn.db!.collection(collection);
+  const pending: Promise<unknown>[] = [];
+  let batch: Record<string, unknown>[] = [];
+  const flush = async () => {
+    const docs = batch;
+    batch = [];
+    pending.push(target.insertMany(docs as never[], { ordered: false }));
+    if (pending.length >= 2) await pending.shift();
+  };
+  for (const doc of docs) {
+    batch.push(doc);
+    if (batch.length === 1000) await flush();
+  }
+  if (batch.length > 0) await flush();
+  await Promise.all(pending);
+}
+
+interface Lookup {
+  name: string;
+  /** the statements that read one of the collections' tables, one per execution */
+  statements: { plan: LoggedPlan; scans: ScanNode[] }[];
+}
+
+describe('query plans on FerretDB/PostgreSQL: hot-path lookups use indexes', () => {
+  const log = new ServerLog();
+  const roles: string[] = [];
+  let admin: Connection | undefined;
+  let tables = new Map<string, TableInfo>();
+  let indexes = new Map<string, string>();
+  const large = new Set<string>();
+
+  beforeAll(async () => {
+    pgDir();
+    await checkCluster();
+    const started = Date.now();
+    admin = await connectMongo(testMongoUri(DB), testLogger, { attempts: 3, delayMs: 500 });
+    // The app's collections and indexes (and so their GIN companions), then data at scale.
+    await createDispatchRepository(await createModels(admin)).init();
+    // Collections the lookups write to are created here, by the superuser, not by a lookup's role.
+    for (const name of [WHATSAPP_MESSAGE_IDS, 'link_clicks', 'goal_hits', 'reaction_counts']) {
+      await admin.db!.createCollection(name).catch(() => {});
+    }
+    await Promise.all([
+      insertAll(admin, 'campaigns', campaignDocs()),
+      insertAll(admin, 'subscribers', subscriberDocs()),
+      insertAll(admin, 'contacts', contactDocs()),
+    ]);
+    await Promise.all([
+      insertAll(admin, 'deliveries', deliveryDocs()),
+      insertAll(admin, WHATSAPP_MESSAGE_IDS, messageIdLinks()),
+    ]);
+    await analyzeSchema(DB);
+    tables = new Map((await tablesOf(DB)).map((t) => [t.table, t]));
+    indexes = await indexLabels(DB);
+    for (const t of tables.values()) if (t.rows >= LARGE) large.add(t.collection);
+    const sizes = [...tables.values()].filter((t) => t.rows > 0).map((t) => `${t.collection} ${t.rows}`);
+    console.log(
+      `[query plans] ${DB}: ${sizes.join(', ')} rows, filled and analyzed in ${Date.now() - started} ms`,
+    );
+    // The data must really be large, or a passing test proves nothing.
+    for (const name of ['campaigns', 'subscribers', 'contacts', 'deliveries', WHATSAPP_MESSAGE_IDS]) {
+      expect([...large], `${name} should count as a large table after ANALYZE`).toContain(name);
+    }
+  }, 900_000);
+
+  afterAll(async () => {
+    if (admin) {
+      await admin.dropDatabase().catch(() => {});
+      await admin.close();
+    }
+    await dropRoles(roles);
+  }, 120_000);
+
+  /**
+   * Runs `body` REPEAT times as a fresh role on its own connection and returns the plans of the
+   * statements it sent to the collections' tables.
+   */
+  async function explain(name: string, body: (models: Models, i: number) => Promise<void>): Promise<Lookup> {
+    const role = `mb_explain_${RUN}_${roles.length}`;
+    await createExplainRole(role);
+    roles.push(role);
+    const url = new URL(testMongoUri(DB));
+    url.username = role;
+    url.password = 'x';
+    url.searchParams.set('authMechanism', 'PLAIN');
+    const conn = await connectMongo(url.toString(), testLogger, { attempts: 3, delayMs: 500 });
+    try {
+      const models = await createModels(conn);
+      const from = await log.size();
+      for (let i = 0; i < REPEAT; i++) await body(models, i);
+      const plans = await log.plansSince(from, role);
+      // FerretDB's own catalog reads (its metadata table) are left out.
+      const statements = plans
+        .map((plan) => ({ plan, scans: scanNodes(plan.plan) }))
+        .filter((s) => s.scans.some((scan) => tables.has(scan.relation)));
+      if (statements.length === 0) throw new Error(`${name}: no statement on the collections was logged`);
+      report(name, statements);
+      return { name, statements };
+    } finally {
+      await conn.close();
+    }
+  }
+
+  function report(name: string, statements: Lookup['statements']) {
+    const lines = new Map<string, { count: number; rows: number }>();
+    for (const s of statements) {
+      for (const scan of s.scans) {
+        const collection = tables.get(scan.relation)?.collection ?? scan.relation;
+        const size = large.has(collection) ? '' : ' (small)';
+        const used = [...new Set(scan.indexes)].map((name) => indexes.get(name) ?? name);
+        const via = used.length > 0 ? ` via ${used.join(' + ')}` : '';
+        const key = `${collection}${size}: ${statementKind(s.plan.plan)} → ${scan.node}${via}`;
+        const line = lines.get(key) ?? { count: 0, rows: 0 };
+        line.count++;
+        line.rows = Math.max(line.rows, scan.rowsRead);
+        lines.set(key, line);
+      }
+    }
+    const text = [...lines].map(([key, l]) => `  ${key}; rows read ≤ ${l.rows} (${l.count}×)`);
+    console.log(`[query plans] ${name}\n${text.join('\n')}`);
+  }
+
+  /** Fails on a sequential scan of a large table; with `pointRows`, also on reading too many rows. */
+  function expectIndexed(lookup: Lookup, pointRows?: number) {
+    const bad = lookup.statements.filter((s) =>
+      s.scans.some((scan) => {
+        const collection = tables.get(scan.relation)?.collection ?? '';
+        if (!large.has(collection)) return false;
+        return scan.node === 'Seq Scan' || (pointRows !== undefined && scan.rowsRead > pointRows);
+      }),
+    );
+    const seen = new Set<string>();
+    const shown = bad
+      .filter((s) => !seen.has(s.plan.queryText) && seen.add(s.plan.queryText))
+      .slice(0, 3)
+      .map((s) => `${s.plan.queryText}\n${JSON.stringify(s.plan.plan, null, 2)}`);
+    expect(
+      bad.length,
+      `${lookup.name}: ${bad.length} statement(s) scan a large table sequentially` +
+        (pointRows === undefined ? '' : ` or read more than ${pointRows} rows`) +
+        `:\n${shown.join('\n\n')}`,
+    ).toBe(0);
+  }
+
+  it('subscriber by Telegram id: get, profile update, first /start', async () => {
+    const lookup = await explain('subscriber by Telegram id', async (models, i) => {
+      const repo = createSubscriberRepository(models);
+      const id = subscriberId(12_000 + i);
+      expect(await repo.get(id)).not.toBeNull();
+      await repo.upsertProfile({ id, first_name: 'Ann', language_code: 'en' });
+      // a user never seen before: inserted by the first call, updated by the others
+      await repo.upsertProfile({ id: 9_999_999_999, first_name: 'New' }, { subscribed: true });
+    });
+    expectIndexed(lookup, POINT_ROWS);
+  }, 120_000);
+
+  it('contact by phone: opt-out from the bot and STOP on WhatsApp', async () => {
+    const lookup = await explain('contact by phone', async (models, i) => {
+      const at = new Date();
+      expect(await createContactRepository(models).optOut(phoneOf(500 + i), at)).toBe(true);
+      const whatsapp = createWhatsAppRepository(models);
+      await whatsapp.optOut(phoneOf(600 + i), at);
+      // a number we had no contact for is stored opted out
+      await whatsapp.optOut('+4915299999999', at);
+    });
+    expectIndexed(lookup, POINT_ROWS);
+  }, 120_000);
+
+  it('delivery by its derived _id: a click, a retry outcome', async () => {
+    const lookup = await explain('delivery by derived _id', async (models, i) => {
+      const sent = deliveryDoc(TG_CAMPAIGN, 101 + i);
+      expect(
+        await createTrackingRepository(models).click(
+          { campaignId: TG_CAMPAIGN, run: 1, recipient: sent.recipient as string, link: 0 },
+          new Date(),
+        ),
+      ).toBeTypeOf('boolean');
+      const pending = deliveryDoc(RETRY_CAMPAIGN, 20 * (i + 1));
+      expect(pending.status).toBe('pending');
+      const at = new Date();
+      const result: DeliveryResult = {
+        item: {
+          recipient: pending.recipient as string,
+          seq: pending.seq as number,
+          pass: 1,
+          chatId: pending.chatId as number,
+          kind: 'private',
+        },
+        status: 'sent',
+        attempts: 1,
+        messageId: 777_000 + i,
+        chatId: pending.chatId as number,
+        owner: 'dispatcher-2',
+        sendingAt: at,
+        at,
+      };
+      const written = await createDispatchRepository(models).recordResults(RETRY_CAMPAIGN, 1, [result]);
+      expect(written).toHaveLength(1);
+    });
+    expectIndexed(lookup, POINT_ROWS);
+  }, 120_000);
+
+  it('delivery by (campaign, run, recipient): a click on an imported delivery', async () => {
+    const lookup = await explain('delivery by key', async (models, i) => {
+      const legacy = deliveryDoc(LEGACY_CAMPAIGN, 3 + i, true);
+      await createTrackingRepository(models).click(
+        { campaignId: LEGACY_CAMPAIGN, run: 1, recipient: legacy.recipient as string, link: 1 },
+        new Date(),
+      );
+    });
+    expectIndexed(lookup, POINT_ROWS);
+  }, 120_000);
+
+  it('delivery by WhatsApp message id: receipts through the link and by messageId', async () => {
+    const lookup = await explain('delivery by WhatsApp message id', async (models, i) => {
+      const whatsapp = createWhatsAppRepository(models);
+      // seq 2, 4, 5 … are `sent`: a DEVICE receipt moves them to delivered
+      const linked = deliveryDoc(WA_CAMPAIGN, [2, 4, 5, 8, 10, 13, 16][i] ?? 2);
+      expect(await whatsapp.applyAck(linked.messageId as string, WA_ACK.DEVICE, new Date())).not.toBe(
+        'not_found',
+      );
+      const old = deliveryDoc(WA_CAMPAIGN, 10 * (i + 1) + 1);
+      expect(unlinked(old.seq as number)).toBe(true);
+      expect(await whatsapp.applyAck(old.messageId as string, WA_ACK.READ, new Date())).not.toBe('not_found');
+    });
+    expectIndexed(lookup, POINT_ROWS);
+  }, 120_000);
+
+  it('delivery by Telegram message id: a reaction count update', async () => {
+    const lookup = await explain('delivery by Telegram message id', async (models, i) => {
+      const d = deliveryDoc(TG_CAMPAIGN, 301 + i);
+      const campaign = await createAnalyticsRepository(models).recordReactions(
+        d.chatId as number,
+        Number(d.messageId),
+        3,
+        new Date(),
+      );
+      expect(campaign).toBe(TG_CAMPAIGN);
+    });
+    expectIndexed(lookup, POINT_ROWS);
+  }, 120_000);
+
+  it('campaign by id: the card, and the dispatcher’s pause/cancel check', async () => {
+    const lookup = await explain('campaign by id', async (models, i) => {
+      expect((await createCampaignRepository(models).get(1500 + i))?.id).toBe(1500 + i);
+      expect(await createDispatchRepository(models).readControl(TG_CAMPAIGN)).not.toBeNull();
+    });
+    expectIndexed(lookup, POINT_ROWS);
+  }, 120_000);
+
+  const listService = (models: Models) =>
+    createCampaignListService({
+      models,
+      logger: testLogger,
+      config: { ADMIN_IDS: [1], DEFAULT_TIMEZONE: 'UTC' },
+    });
+
+  it('list pages: /campaigns, first and a later page', async () => {
+    const lookup = await explain('campaign list pages', async (models, i) => {
+      const page = await listService(models).list({ page: 1 + (i % 3) * 5 });
+      expect(page.items.length).toBe(page.pageSize);
+    });
+    expectIndexed(lookup);
+  }, 120_000);
+
+  it('list pages: filtered by platform and status', async () => {
+    const lookup = await explain('campaign list, filtered', async (models) => {
+      const page = await listService(models).list({ platform: 'telegram', status: 'scheduled' });
+      expect(page.items.length).toBeGreaterThan(0);
+    });
+    expectIndexed(lookup);
+  }, 120_000);
+});
