@@ -15,6 +15,8 @@ export interface DeliveryDoc {
   run: number;
   recipient: string;
   seq: number;
+  /** the audience page of `seq` (dispatch_pages): a retry pass reads its pending ones page by page */
+  page?: number;
   platform: 'telegram' | 'whatsapp';
   chatId?: number;
   chatKind?: 'private' | 'group' | 'channel';
@@ -50,6 +52,7 @@ export const deliverySchema = new Schema<DeliveryDoc>(
     recipient: { type: String, required: true },
     /** position in the audience; the sender walks deliveries in this order */
     seq: { type: Number, required: true },
+    page: Number,
     platform: { type: String, enum: ['telegram', 'whatsapp'], required: true },
     chatId: Number,
     chatKind: { type: String, enum: ['private', 'group', 'channel'] },
@@ -79,8 +82,12 @@ export const deliverySchema = new Schema<DeliveryDoc>(
   { timestamps: true, collection: 'deliveries' },
 );
 
+// Each index is a btree on MongoDB and, on FerretDB, a btree plus a GIN companion per field (the
+// one its equality filters use): every index costs every outcome insert, so only what lookups use.
 deliverySchema.index({ campaignId: 1, run: 1, recipient: 1 }, { unique: true });
-deliverySchema.index({ campaignId: 1, run: 1, status: 1, seq: 1 });
+/** a retry pass, page by page of the audience (`page` = seq / 500), in send order */
+deliverySchema.index({ campaignId: 1, run: 1, status: 1, page: 1, seq: 1 });
+/** WhatsApp receipts without a message-id link, Telegram reaction counts */
 deliverySchema.index({ platform: 1, messageId: 1 });
-deliverySchema.index({ phone: 1, sentAt: -1 });
+/** a reply the reach index cannot place: the sender's latest delivery */
 deliverySchema.index({ recipient: 1, sentAt: -1 });

@@ -10,11 +10,13 @@ import {
   deliveryId,
   WHATSAPP_MESSAGE_IDS,
 } from '../../src/db/dispatch.repository.js';
+import { createCounterStore } from '../../src/db/counter.store.js';
 import { createModels, type Models } from '../../src/db/models.js';
 import { connectMongo } from '../../src/db/mongo.js';
 import { createSubscriberRepository } from '../../src/db/subscriber.repository.js';
 import { createTrackingRepository } from '../../src/db/tracking.repository.js';
-import { createWhatsAppRepository, WA_ACK } from '../../src/db/whatsapp.repository.js';
+import { createReceiptRepository, WA_ACK } from '../../src/db/receipt.repository.js';
+import { createWhatsAppRepository } from '../../src/db/whatsapp.repository.js';
 import type { CampaignStatus, Platform } from '../../src/domain/campaign.js';
 import { createCampaignListService } from '../../src/services/campaign-list.service.js';
 import { campaignDoc } from '../services/setup.js';
@@ -33,7 +35,7 @@ import {
   type TableInfo,
   tablesOf,
 } from '../support/query-plans.js';
-import { testLogger, testMongoUri } from '../support/services.js';
+import { createTestRedis, testLogger, testMongoUri } from '../support/services.js';
 
 /*
  * Every hot-path lookup must be served by an index on this backend: FerretDB 1.24 on PostgreSQL,
@@ -101,6 +103,7 @@ function deliveryDoc(campaignId: number, seq: number, legacy = false): Record<st
     run: 1,
     recipient,
     seq,
+    page: Math.floor(seq / 500),
     platform,
     ...(platform === 'telegram'
       ? { chatId: subscriberId(n), chatKind: 'private', name: `User ${n}` }
@@ -253,6 +256,9 @@ interface Lookup {
 describe('query plans on FerretDB/PostgreSQL: hot-path lookups use indexes', () => {
   const log = new ServerLog();
   const roles: string[] = [];
+  // The counters the repositories move (Redis; nothing of PostgreSQL's to explain there).
+  const redis = createTestRedis();
+  const counters = createCounterStore(redis, { database: DB, logger: testLogger });
   let admin: Connection | undefined;
   let tables = new Map<string, TableInfo>();
   let indexes = new Map<string, string>();
@@ -264,7 +270,7 @@ describe('query plans on FerretDB/PostgreSQL: hot-path lookups use indexes', () 
     const started = Date.now();
     admin = await connectMongo(testMongoUri(DB), testLogger, { attempts: 3, delayMs: 500 });
     // The app's collections and indexes (and so their GIN companions), then data at scale.
-    await createDispatchRepository(await createModels(admin)).init();
+    await createDispatchRepository(await createModels(admin), { counters }).init();
     // Collections the lookups write to are created here, by the superuser, not by a lookup's role.
     for (const name of [WHATSAPP_MESSAGE_IDS, 'link_clicks', 'goal_hits', 'reaction_counts']) {
       await admin.db!.createCollection(name).catch(() => {});
@@ -298,6 +304,8 @@ describe('query plans on FerretDB/PostgreSQL: hot-path lookups use indexes', () 
       await admin.close();
     }
     await dropRoles(roles);
+    await counters.close();
+    redis.disconnect();
   }, 120_000);
 
   /**
@@ -399,7 +407,7 @@ describe('query plans on FerretDB/PostgreSQL: hot-path lookups use indexes', () 
     const lookup = await explain('delivery by derived _id', async (models, i) => {
       const sent = deliveryDoc(TG_CAMPAIGN, 101 + i);
       expect(
-        await createTrackingRepository(models).click(
+        await createTrackingRepository(models, counters).click(
           { campaignId: TG_CAMPAIGN, run: 1, recipient: sent.recipient as string, link: 0 },
           new Date(),
         ),
@@ -423,7 +431,7 @@ describe('query plans on FerretDB/PostgreSQL: hot-path lookups use indexes', () 
         sendingAt: at,
         at,
       };
-      const written = await createDispatchRepository(models).recordResults(RETRY_CAMPAIGN, 1, [result]);
+      const written = await createDispatchRepository(models, { counters }).recordResults(RETRY_CAMPAIGN, 1, [result]);
       expect(written).toHaveLength(1);
     });
     expectIndexed(lookup, POINT_ROWS);
@@ -432,7 +440,7 @@ describe('query plans on FerretDB/PostgreSQL: hot-path lookups use indexes', () 
   it('delivery by (campaign, run, recipient): a click on an imported delivery', async () => {
     const lookup = await explain('delivery by key', async (models, i) => {
       const legacy = deliveryDoc(LEGACY_CAMPAIGN, 3 + i, true);
-      await createTrackingRepository(models).click(
+      await createTrackingRepository(models, counters).click(
         { campaignId: LEGACY_CAMPAIGN, run: 1, recipient: legacy.recipient as string, link: 1 },
         new Date(),
       );
@@ -442,7 +450,7 @@ describe('query plans on FerretDB/PostgreSQL: hot-path lookups use indexes', () 
 
   it('delivery by WhatsApp message id: receipts through the link and by messageId', async () => {
     const lookup = await explain('delivery by WhatsApp message id', async (models, i) => {
-      const whatsapp = createWhatsAppRepository(models);
+      const whatsapp = createReceiptRepository(models, counters);
       // seq 2, 4, 5 … are `sent`: a DEVICE receipt moves them to delivered
       const linked = deliveryDoc(WA_CAMPAIGN, [2, 4, 5, 8, 10, 13, 16][i] ?? 2);
       expect(await whatsapp.applyAck(linked.messageId as string, WA_ACK.DEVICE, new Date())).not.toBe(
@@ -472,9 +480,29 @@ describe('query plans on FerretDB/PostgreSQL: hot-path lookups use indexes', () 
   it('campaign by id: the card, and the dispatcher’s pause/cancel check', async () => {
     const lookup = await explain('campaign by id', async (models, i) => {
       expect((await createCampaignRepository(models).get(1500 + i))?.id).toBe(1500 + i);
-      expect(await createDispatchRepository(models).readControl(TG_CAMPAIGN)).not.toBeNull();
+      expect(await createDispatchRepository(models, { counters }).readControl(TG_CAMPAIGN)).not.toBeNull();
     });
     expectIndexed(lookup, POINT_ROWS);
+  }, 120_000);
+
+  it('the scheduler tick: due campaigns by platform and status', async () => {
+    const lookup = await explain('scheduler tick (claimDue)', async (models) => {
+      // Nothing is due at the epoch: both queries run and claim nothing.
+      const repo = createDispatchRepository(models, { counters });
+      expect(await repo.claimDue('plans-test', new Date(0), 30_000, 'telegram')).toBeNull();
+      expect(await repo.claimDue('plans-test', new Date(0), 30_000, 'whatsapp')).toBeNull();
+    });
+    expectIndexed(lookup);
+  }, 120_000);
+
+  it('a retry pass: the pending deliveries of one audience page', async () => {
+    const lookup = await explain('retry pass page', async (models, i) => {
+      const repo = createDispatchRepository(models, { counters });
+      const items = await repo.pendingDeliveries(RETRY_CAMPAIGN, 1, i % 4, 1);
+      expect(items.length).toBeGreaterThan(0);
+      expect(items.every((w) => Math.floor(w.seq / 500) === i % 4)).toBe(true);
+    });
+    expectIndexed(lookup);
   }, 120_000);
 
   const listService = (models: Models) =>

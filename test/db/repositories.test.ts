@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCampaignRepository } from '../../src/db/campaign.repository.js';
 import { createContactRepository } from '../../src/db/contact.repository.js';
 import { createDeliveryRepository } from '../../src/db/delivery.repository.js';
+import { createRecountRepository } from '../../src/db/recount.repository.js';
 import { createModels, type Models } from '../../src/db/models.js';
 import { defaultAudience, defaultSettings } from '../../src/domain/campaign.js';
 import { ConcurrentChangeError, IllegalTransitionError } from '../../src/domain/errors.js';
@@ -62,8 +63,9 @@ describe('repositories on FerretDB', () => {
     expect(await models.Delivery.countDocuments({ campaignId: 7 })).toBe(3);
   });
 
-  it('counts deliveries per run, status and failure reason, and sums response times', async () => {
+  it('recounts a run from its deliveries, and sets its failed ones back to pending for a retry', async () => {
     const repo = createDeliveryRepository(models);
+    const recount = createRecountRepository(models);
     const at = new Date();
     await models.Delivery.insertMany([
       ...['a', 'b', 'c'].map((r, i) => ({
@@ -105,25 +107,19 @@ describe('repositories on FerretDB', () => {
         clickedAt: at,
       },
     ]);
-    const rows = await repo.countByStatus(8);
-    expect(rows).toHaveLength(4);
-    expect(rows).toEqual(
-      expect.arrayContaining([
-        { run: 1, status: 'read', count: 3 },
-        { run: 1, status: 'failed', reason: 'blocked', count: 1 },
-        { run: 1, status: 'failed', reason: 'network', count: 1 },
-        { run: 2, status: 'failed', reason: 'network', count: 1 },
-      ]),
-    );
-    expect(await repo.countByStatus(8, 2)).toEqual([
-      { run: 2, status: 'failed', reason: 'network', count: 1 },
-    ]);
-    expect(await repo.countEngagement(8, 1)).toEqual({
+    expect(await recount.run(8, 1)).toMatchObject({
+      total: 5,
+      sent: 3,
+      delivered: 3,
+      read: 3,
+      failed: 2,
+      reasons: { blocked: 1, network: 1 },
       clicked: 0,
-      responses: 3,
-      conversions: 0,
-      responseTimes: { totalMs: 360_000, count: 3 },
+      responded: 3,
+      responseMs: 360_000,
     });
+    expect(await recount.run(8, 2)).toMatchObject({ sent: 0, failed: 1, reasons: { network: 1 }, clicked: 1 });
+    expect(await repo.failedByReason(8, 1)).toEqual({ blocked: 1, network: 1 });
     expect(await repo.resetFailed(8, 1)).toBe(2);
     expect(
       await models.Delivery.countDocuments({
