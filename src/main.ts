@@ -67,6 +67,12 @@ async function startRoles(config: Config, logger: Logger, stops: { name: string;
   const models = await createModels(mongo);
   const services = createServices({ models, logger, config, redis });
   await services.templates.ensureBuiltIn();
+  // In the background: builds the /campaigns list index after an upgrade, and repairs rows a crash
+  // between a campaign write and its index sync left behind.
+  services.campaigns.checkListIndex().then(
+    (corrected) => logger.info({ corrected }, 'campaign list index checked'),
+    (err: unknown) => logger.warn({ err: String(err) }, 'campaign list index check failed'),
+  );
 
   const routes: Record<string, Handler> = {};
   const wantsBot = config.ROLES.includes('bot');
