@@ -293,7 +293,10 @@ export async function seedDemo(models: Models, logger: Logger): Promise<SeedSumm
       replaceOne: { filter: { _id: c.id }, replacement: campaignDoc(c), upsert: true },
     })),
   );
-  await createCampaignRepository(models).ensureCounterAtLeast(SEED_CAMPAIGNS.length);
+  const campaigns = createCampaignRepository(models);
+  await campaigns.ensureCounterAtLeast(SEED_CAMPAIGNS.length);
+  // Written through the driver: the /campaigns list index learns of them here.
+  await campaigns.syncListKeys(SEED_CAMPAIGNS.map((c) => c.id));
   await raw(models.Chat).bulkWrite(
     SEED_GROUPS.map((g) => ({
       replaceOne: {

@@ -74,8 +74,17 @@ async function startRoles(config: Config, logger: Logger, stops: { name: string;
   // No counters yet (an upgrade from before them, or Redis lost its data): one process rebuilds them
   // from the deliveries in the background; a screen asking for a campaign meanwhile recounts it.
   void services.figures.ensureCounters().catch((err: unknown) => {
-    logger.warn({ err: String(err) }, 'building the run counters failed; scripts/reconcile.ts --repair does it');
+    logger.warn(
+      { err: String(err) },
+      'building the run counters failed; scripts/reconcile.ts --repair does it',
+    );
   });
+  // In the background: builds the /campaigns list index after an upgrade, and repairs rows a crash
+  // between a campaign write and its index sync left behind.
+  services.campaigns.checkListIndex().then(
+    (corrected) => logger.info({ corrected }, 'campaign list index checked'),
+    (err: unknown) => logger.warn({ err: String(err) }, 'campaign list index check failed'),
+  );
 
   const routes: Record<string, Handler> = {};
   const wantsBot = config.ROLES.includes('bot');

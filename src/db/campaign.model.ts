@@ -14,6 +14,7 @@ import {
   type TrainingStatus,
 } from '../domain/campaign.js';
 import { FREQUENCIES, type Frequency } from '../domain/schedule.js';
+import { watchListKeys } from './campaign-list-hooks.js';
 
 /**
  * The stored shape, declared by hand: mongoose's InferSchemaType on a schema this size cost tsc
@@ -206,3 +207,6 @@ campaignSchema.index({ status: 1, 'lease.expiresAt': 1 });
 campaignSchema.index({ nameLower: 1 });
 campaignSchema.index({ createdAt: -1 });
 campaignSchema.index({ requestKey: 1 });
+
+/** Writes through this schema's models keep the /campaigns list index in step (campaign-list-hooks.ts). */
+watchListKeys(campaignSchema);

@@ -12,6 +12,16 @@ import { ConcurrentChangeError, NotFoundError } from '../domain/errors.js';
 import { type CampaignAction, transition } from '../domain/lifecycle.js';
 import type { Frequency } from '../domain/schedule.js';
 import type { CampaignDoc } from './campaign.model.js';
+import { campaignListIndex, mapLimit } from './campaign-list-index.js';
+import {
+  type CampaignCriteria,
+  type CampaignSort,
+  type ListKey,
+  listKeyOf,
+  matchesCriteria,
+  sameKey,
+  sortKeys,
+} from './campaign-list-keys.js';
 import type { Models } from './models.js';
 
 export interface CampaignSchedule {
@@ -71,34 +81,8 @@ export type NewCampaign = Omit<
 > &
   Partial<Pick<Campaign, 'featured' | 'training'>>;
 
-export const CAMPAIGN_SORTS = ['recent', 'oldest', 'name_asc', 'name_desc', 'schedule', 'status'] as const;
-export type CampaignSort = (typeof CAMPAIGN_SORTS)[number];
-
-/** The seed's status order for "Sort by Status"; the statuses it does not name follow. */
-const STATUS_SORT_ORDER: readonly CampaignStatus[] = [
-  'published',
-  'scheduled',
-  'draft',
-  'failed',
-  'sending',
-  'paused',
-  'cancelled',
-  'archived',
-];
-
-export interface CampaignCriteria {
-  platform?: Platform;
-  /** 'all' hides archived campaigns */
-  status?: CampaignStatus | 'all';
-  training?: TrainingStatus;
-  /** case-insensitive substring of the name, taken literally */
-  search?: string;
-  /** on schedule.at: from inclusive, to exclusive */
-  scheduledFrom?: Date;
-  scheduledTo?: Date;
-  /** exactly these campaigns; with no status given, archived ones included */
-  ids?: number[];
-}
+export type { CampaignCriteria, CampaignSort, ListKey } from './campaign-list-keys.js';
+export { CAMPAIGN_SORTS } from './campaign-list-keys.js';
 
 export interface StatusChange {
   set?: Record<string, unknown>;
@@ -111,10 +95,6 @@ const MAX_ID_ATTEMPTS = 50;
 
 const isDuplicateKey = (err: unknown) => (err as { code?: number }).code === 11000;
 
-function escapeRegex(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
 type Filter = QueryFilter<CampaignDoc>;
 
 function toCampaign(doc: unknown): Campaign {
@@ -123,48 +103,15 @@ function toCampaign(doc: unknown): Campaign {
   return { id: _id, ...rest } as unknown as Campaign;
 }
 
-function criteriaFilter(c: CampaignCriteria): Filter {
-  const filter: Record<string, unknown> = {};
-  if (c.platform) filter.platform = c.platform;
-  if (c.status !== undefined && c.status !== 'all') filter.status = c.status;
-  else if (!c.ids) filter.status = { $ne: 'archived' };
-  if (c.training) filter.training = c.training;
-  // nameLower plus a lowercase pattern is case-insensitive for every script, with no regex flag needed.
-  if (c.search?.trim()) filter.nameLower = { $regex: escapeRegex(c.search.trim().toLowerCase()) };
-  if (c.scheduledFrom || c.scheduledTo) {
-    filter['schedule.at'] = {
-      ...(c.scheduledFrom ? { $gte: c.scheduledFrom } : {}),
-      ...(c.scheduledTo ? { $lt: c.scheduledTo } : {}),
-    };
-  }
-  if (c.ids) filter._id = { $in: c.ids };
-  return filter as Filter;
-}
-
-interface SortKey {
-  _id: number;
-  featured?: boolean;
-  status: CampaignStatus;
-  nameLower: string;
-  createdAt: Date;
-  schedule?: { at?: Date | null };
-}
-
-const collator = new Intl.Collator('en', { sensitivity: 'base', numeric: true });
-const time = (d: Date | null | undefined) => (d ? d.getTime() : Number.POSITIVE_INFINITY);
-const statusRank = (s: CampaignStatus) => STATUS_SORT_ORDER.indexOf(s);
-
-/** Within each sort, ties fall back to the id so pages never overlap. Undated campaigns sort last by date. */
-const COMPARE: Record<CampaignSort, (a: SortKey, b: SortKey) => number> = {
-  recent: (a, b) => b.createdAt.getTime() - a.createdAt.getTime() || b._id - a._id,
-  oldest: (a, b) => a.createdAt.getTime() - b.createdAt.getTime() || a._id - b._id,
-  name_asc: (a, b) => collator.compare(a.nameLower, b.nameLower) || a._id - b._id,
-  name_desc: (a, b) => collator.compare(b.nameLower, a.nameLower) || b._id - a._id,
-  schedule: (a, b) => time(a.schedule?.at) - time(b.schedule?.at) || a._id - b._id,
-  status: (a, b) => statusRank(a.status) - statusRank(b.status) || COMPARE.recent(a, b),
-};
+const BY_ID_IN_FLIGHT = 8;
 
 export function createCampaignRepository({ Campaign: model, Counter }: Pick<Models, 'Campaign' | 'Counter'>) {
+  const listIndex = campaignListIndex(model);
+
+  async function docsByIds(ids: readonly number[]) {
+    return mapLimit(ids, BY_ID_IN_FLIGHT, (id) => model.findById(id).lean().exec());
+  }
+
   async function statusOf(id: number): Promise<CampaignStatus> {
     const doc = await model.findById(id, { status: 1 }).lean().exec();
     if (!doc) throw new NotFoundError('campaign', id);
@@ -289,36 +236,61 @@ export function createCampaignRepository({ Campaign: model, Counter }: Pick<Mode
     },
 
     /**
-     * Every matching id in list order, featured (⚡) first. Sorting the small key projection here
-     * instead of in the database keeps one scan per list on FerretDB (which scans a collection for
-     * each query) and gives the status order and natural name order (`Campaign 2` before `Campaign 10`).
+     * The list keys of every matching campaign, in list order (featured first), from the list
+     * index: a list reads ~N/100 documents instead of every campaign (campaign-list-index.ts).
+     * `checkedAt` is when the index was last compared with the campaigns (null: never).
      */
-    async sortedIds(criteria: CampaignCriteria, sort: CampaignSort): Promise<number[]> {
-      const keys = await model
-        .find(criteriaFilter(criteria), {
-          featured: 1,
-          status: 1,
-          nameLower: 1,
-          createdAt: 1,
-          'schedule.at': 1,
-        })
-        .lean<SortKey[]>()
-        .exec();
-      const compare = COMPARE[sort];
-      return keys
-        .sort((a, b) => Number(b.featured === true) - Number(a.featured === true) || compare(a, b))
-        .map((k) => k._id);
+    async listKeys(
+      criteria: CampaignCriteria,
+      sort: CampaignSort,
+    ): Promise<{ keys: ListKey[]; checkedAt: Date | null }> {
+      const { keys, checkedAt } = await listIndex.read();
+      return { keys: sortKeys(keys.filter(matchesCriteria(criteria)), sort), checkedAt };
     },
 
-    /** The campaigns with these ids, in the order given (missing ones skipped). */
+    /**
+     * The campaigns behind these keys, in their order, and the ids whose key no longer matches the
+     * campaign (changed since, or gone): their index rows are stale.
+     */
+    async pageOf(keys: readonly ListKey[]): Promise<{ items: Campaign[]; stale: number[] }> {
+      const docs = await docsByIds(keys.map((k) => k.id));
+      const stale = keys.filter((k, i) => {
+        const doc = docs[i];
+        return !doc || !sameKey(k, listKeyOf(doc as unknown as Record<string, unknown>));
+      });
+      return { items: docs.flatMap((d) => (d ? [toCampaign(d)] : [])), stale: stale.map((k) => k.id) };
+    },
+
+    /** The list keys of these campaigns as stored now (missing ones skipped), in list order. */
+    async keysOf(ids: readonly number[], sort: CampaignSort): Promise<ListKey[]> {
+      const docs = await docsByIds(ids);
+      return sortKeys(
+        docs.flatMap((d) => (d ? [listKeyOf(d as unknown as Record<string, unknown>)] : [])),
+        sort,
+      );
+    },
+
+    /** Brings these campaigns' list index rows in step (after a write that bypassed the model). */
+    async syncListKeys(ids: readonly number[]): Promise<number> {
+      return listIndex.sync(ids);
+    },
+
+    /** `listener` hears of every list index sync that failed after a campaign write (and how many so far). */
+    onListSyncError(listener: (err: unknown, failures: number) => void): void {
+      listIndex.onSyncError((err) => listener(err, listIndex.syncErrors()));
+    },
+
+    /** Compares the whole list index with the campaigns and repairs it; returns the rows corrected. */
+    async reconcileListKeys(now: Date): Promise<number> {
+      return listIndex.reconcile(now);
+    },
+
+    /**
+     * The campaigns with these ids, in the order given (missing ones skipped). One lookup by _id each
+     * (a few in flight): FerretDB serves `_id: {$in}` by reading every campaign.
+     */
     async byIds(ids: readonly number[]): Promise<Campaign[]> {
-      if (ids.length === 0) return [];
-      const docs = await model
-        .find({ _id: { $in: [...ids] } })
-        .lean()
-        .exec();
-      const byId = new Map(docs.map((d) => [d._id, toCampaign(d)]));
-      return ids.flatMap((id) => byId.get(id) ?? []);
+      return (await docsByIds(ids)).flatMap((d) => (d ? [toCampaign(d)] : []));
     },
 
     /** Replaces one group id by another in every campaign audience (supergroup migration). */

@@ -1,5 +1,6 @@
 import type { Connection, Model } from 'mongoose';
 import { type CampaignDoc, campaignSchema } from './campaign.model.js';
+import { campaignListIndex } from './campaign-list-index.js';
 import { type ChatDoc, chatSchema } from './chat.model.js';
 import { type ContactDoc, contactSchema } from './contact.model.js';
 import { type DeliveryDoc, deliverySchema } from './delivery.model.js';
@@ -36,7 +37,7 @@ export interface Models {
   TrainingInbox: Model<TrainingInboxDoc>;
 }
 
-/** Registers every model on one connection (no global mongoose models) and builds their indexes. */
+/** Registers every model on one connection (no global mongoose models) and builds their indexes (the campaign list index's too). */
 export async function createModels(conn: Connection): Promise<Models> {
   const models: Models = {
     Campaign: conn.model<CampaignDoc>('Campaign', campaignSchema),
@@ -53,6 +54,9 @@ export async function createModels(conn: Connection): Promise<Models> {
     Training: conn.model<TrainingDoc>('Training', trainingSchema),
     TrainingInbox: conn.model<TrainingInboxDoc>('TrainingInbox', trainingInboxSchema),
   };
-  await Promise.all(Object.values(models).map((m: Model<unknown>) => m.init()));
+  await Promise.all([
+    ...Object.values(models).map((m: Model<unknown>) => m.init()),
+    campaignListIndex(models.Campaign).init(),
+  ]);
   return models;
 }

@@ -1,5 +1,6 @@
 import type { Model } from 'mongoose';
 import { transition } from '../domain/lifecycle.js';
+import { campaignListIndex } from './campaign-list-index.js';
 import type { Models } from './models.js';
 
 /** Test-first state of a WhatsApp campaign, kept on the campaign document under `whatsappTest`. */
@@ -58,7 +59,12 @@ export function createWhatsAppRepository(models: Models) {
           $unset: { pauseReason: 1, 'lease.owner': 1, 'lease.expiresAt': 1 },
         },
       );
-      return res.modifiedCount === 1;
+      if (res.modifiedCount !== 1) return false;
+      // A driver write: the model's hooks did not see the status change, so the list is told here.
+      await campaignListIndex(models.Campaign)
+        .sync([campaignId])
+        .catch((err: unknown) => campaignListIndex(models.Campaign).reportSyncError(err));
+      return true;
     },
 
     /** WhatsApp campaigns paused because WhatsApp could not send (their reason starts whatsapp_). */

@@ -4,6 +4,7 @@ import {
   type CampaignCriteria,
   type CampaignSort,
   createCampaignRepository,
+  type ListKey,
 } from '../db/campaign.repository.js';
 import type { CampaignStatus, Platform, TrainingStatus } from '../domain/campaign.js';
 import { EndBeforeStartError } from '../domain/errors.js';
@@ -31,6 +32,8 @@ export interface CampaignListQuery {
 }
 
 const EXPORT_CHUNK = 500;
+/** How old the list index's last full comparison with the campaigns may get before another starts. */
+const RECHECK_MS = 15 * 60_000;
 
 const CAMPAIGN_CSV_HEADER = [
   'ID',
@@ -81,13 +84,72 @@ export function createCampaignListService(deps: ServiceDeps & { config: ServiceC
     return c;
   }
 
+  repo.onListSyncError((err, failures) =>
+    deps.logger.warn(
+      { err: String(err), failures },
+      'campaign list index: a sync after a write failed; the next check repairs it',
+    ),
+  );
+
+  let checking: Promise<number> | null = null;
+  /** One full comparison of the list index with the campaigns at a time in this process. */
+  function check(): Promise<number> {
+    checking ??= repo.reconcileListKeys(clock()).finally(() => {
+      checking = null;
+    });
+    return checking;
+  }
+
+  /**
+   * Matching keys in list order. The first list on a database compares the index with every
+   * campaign (seconds at 10,000 campaigns, once); later ones start that comparison in the
+   * background every RECHECK_MS, to repair what a crash between a write and its index sync left.
+   */
+  async function keysFor(c: CampaignCriteria, sort: CampaignSort): Promise<ListKey[]> {
+    const first = await repo.listKeys(c, sort);
+    if (first.checkedAt === null) {
+      await check();
+      return (await repo.listKeys(c, sort)).keys;
+    }
+    if (clock().getTime() - first.checkedAt.getTime() > RECHECK_MS) {
+      check().then(
+        (corrected) => {
+          if (corrected > 0) deps.logger.warn({ corrected }, 'campaign list index: rows repaired');
+        },
+        (err: unknown) => deps.logger.warn({ err: String(err) }, 'campaign list index check failed'),
+      );
+    }
+    return first.keys;
+  }
+
   return {
+    /**
+     * Compares the list index with every campaign now and repairs what differs (main.ts runs it at
+     * startup, so the first /campaigns does not wait for it); returns the rows corrected.
+     */
+    checkListIndex: check,
+
     /** Featured (⚡) campaigns first, then the chosen order (default: most recent). */
     async list(query: CampaignListQuery = {}): Promise<Page<Campaign>> {
-      const ids = await repo.sortedIds(criteria(query), query.sort ?? 'recent');
-      const window = pageWindow(ids.length, query.page, query.pageSize);
-      const items = await repo.byIds(ids.slice(window.skip, window.skip + window.pageSize));
-      return { items, total: ids.length, page: window.page, pages: window.pages, pageSize: window.pageSize };
+      const c = criteria(query);
+      const sort = query.sort ?? 'recent';
+      for (let attempt = 1; ; attempt++) {
+        const keys = await keysFor(c, sort);
+        const window = pageWindow(keys.length, query.page, query.pageSize);
+        const { items, stale } = await repo.pageOf(keys.slice(window.skip, window.skip + window.pageSize));
+        if (stale.length === 0 || attempt === 2) {
+          return {
+            items,
+            total: keys.length,
+            page: window.page,
+            pages: window.pages,
+            pageSize: window.pageSize,
+          };
+        }
+        // A campaign on this page differs from its index row (its write's sync never ran): repair
+        // those rows and list again, so the page never shows what the filters would not.
+        await repo.syncListKeys(stale);
+      }
     },
 
     /**
@@ -95,11 +157,15 @@ export function createCampaignListService(deps: ServiceDeps & { config: ServiceC
      * selected ids, whatever their status. Times are in each campaign's zone, with the zone named.
      */
     async exportCsv(selection: CampaignListQuery | { ids: number[]; sort?: CampaignSort }): Promise<string> {
-      const c = 'ids' in selection ? { ids: selection.ids } : criteria(selection);
-      const ids = await repo.sortedIds(c, selection.sort ?? 'recent');
+      const sort = selection.sort ?? 'recent';
+      // Selected ids are read as they are now; a query goes through the list index like list().
+      const keys =
+        'ids' in selection
+          ? await repo.keysOf(selection.ids, sort)
+          : await keysFor(criteria(selection), sort);
       const rows: (string | number)[][] = [];
-      for (let i = 0; i < ids.length; i += EXPORT_CHUNK) {
-        for (const campaign of await repo.byIds(ids.slice(i, i + EXPORT_CHUNK))) {
+      for (let i = 0; i < keys.length; i += EXPORT_CHUNK) {
+        for (const campaign of (await repo.pageOf(keys.slice(i, i + EXPORT_CHUNK))).items) {
           rows.push([
             campaign.id,
             campaign.name,

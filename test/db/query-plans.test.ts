@@ -4,18 +4,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAnalyticsRepository } from '../../src/db/analytics.repository.js';
 import { createCampaignRepository } from '../../src/db/campaign.repository.js';
 import { createContactRepository } from '../../src/db/contact.repository.js';
+import { createCounterStore } from '../../src/db/counter.store.js';
 import {
   createDispatchRepository,
   type DeliveryResult,
   deliveryId,
   WHATSAPP_MESSAGE_IDS,
 } from '../../src/db/dispatch.repository.js';
-import { createCounterStore } from '../../src/db/counter.store.js';
 import { createModels, type Models } from '../../src/db/models.js';
 import { connectMongo } from '../../src/db/mongo.js';
+import { createReceiptRepository, WA_ACK } from '../../src/db/receipt.repository.js';
 import { createSubscriberRepository } from '../../src/db/subscriber.repository.js';
 import { createTrackingRepository } from '../../src/db/tracking.repository.js';
-import { createReceiptRepository, WA_ACK } from '../../src/db/receipt.repository.js';
 import { createWhatsAppRepository } from '../../src/db/whatsapp.repository.js';
 import type { CampaignStatus, Platform } from '../../src/domain/campaign.js';
 import { createCampaignListService } from '../../src/services/campaign-list.service.js';
@@ -431,7 +431,9 @@ describe('query plans on FerretDB/PostgreSQL: hot-path lookups use indexes', () 
         sendingAt: at,
         at,
       };
-      const written = await createDispatchRepository(models, { counters }).recordResults(RETRY_CAMPAIGN, 1, [result]);
+      const written = await createDispatchRepository(models, { counters }).recordResults(RETRY_CAMPAIGN, 1, [
+        result,
+      ]);
       expect(written).toHaveLength(1);
     });
     expectIndexed(lookup, POINT_ROWS);

@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCampaignRepository } from '../../src/db/campaign.repository.js';
 import { createContactRepository } from '../../src/db/contact.repository.js';
 import { createDeliveryRepository } from '../../src/db/delivery.repository.js';
-import { createRecountRepository } from '../../src/db/recount.repository.js';
 import { createModels, type Models } from '../../src/db/models.js';
+import { createRecountRepository } from '../../src/db/recount.repository.js';
 import { defaultAudience, defaultSettings } from '../../src/domain/campaign.js';
 import { ConcurrentChangeError, IllegalTransitionError } from '../../src/domain/errors.js';
 import { campaignDoc } from '../services/setup.js';
@@ -118,7 +118,12 @@ describe('repositories on FerretDB', () => {
       responded: 3,
       responseMs: 360_000,
     });
-    expect(await recount.run(8, 2)).toMatchObject({ sent: 0, failed: 1, reasons: { network: 1 }, clicked: 1 });
+    expect(await recount.run(8, 2)).toMatchObject({
+      sent: 0,
+      failed: 1,
+      reasons: { network: 1 },
+      clicked: 1,
+    });
     expect(await repo.failedByReason(8, 1)).toEqual({ blocked: 1, network: 1 });
     expect(await repo.resetFailed(8, 1)).toBe(2);
     expect(
