@@ -57,7 +57,10 @@ await withBenchDb('bench_db_ops', async (conn) => {
     console.table(
       rows.map((r) =>
         Object.fromEntries(
-          Object.entries(r).map(([k, v]) => [k, k === 'size' ? v : (Number(v) / Number(first[k])).toFixed(2)]),
+          Object.entries(r).map(([k, v]) => [
+            k,
+            k === 'size' ? v : (Number(v) / Number(first[k])).toFixed(2),
+          ]),
         ),
       ),
     );
