@@ -102,7 +102,8 @@ start_postgres() {
   pg_psql "$dir" -d "$PG_DATABASE" -f "$ROOT/scripts/lib/gin-companion.sql" 2>/dev/null \
     || die "installing the GIN companion trigger failed"
   export PG_DIR="$dir"
-  export PG_URL="postgres:///$PG_DATABASE?host=$dir&user=postgres"
+  # pool_max_conns: FerretDB's own default is 50; see the maxPoolSize note in common.sh.
+  export PG_URL="postgres:///$PG_DATABASE?host=$dir&user=postgres&pool_max_conns=100"
 }
 
 # stop_postgres DIR [remove]: a fast shutdown; with `remove`, the cluster is deleted too.
