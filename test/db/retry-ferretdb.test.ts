@@ -73,6 +73,7 @@ describe('PostgreSQL refuses connections past its limit during a burst (SQLSTATE
     );
     expect(outcome.errors.length).toBeGreaterThan(0);
     expect(reasons(outcome.errors)).toEqual(['SQLSTATE 53300']);
+    console.info(`53300 burst without the retry: ${outcome.errors.length} of ${N} upserts failed`);
   });
 
   it('is retried for idempotent writes and reads: every one succeeds', async () => {
