@@ -105,7 +105,8 @@ start_postgres() {
   # The user goes in the URL's userinfo, not in `?user=`: FerretDB replaces the userinfo with the
   # credentials of a client that authenticates with PLAIN (its connections then run as that role),
   # whereas a `user` parameter would override them (test/db/query-plans.test.ts relies on this).
-  export PG_URL="postgres://postgres@/$PG_DATABASE?host=$dir"
+  # pool_max_conns: FerretDB's own default is 50; see the maxPoolSize note in common.sh.
+  export PG_URL="postgres://postgres@/$PG_DATABASE?host=$dir&pool_max_conns=100"
 }
 
 # stop_postgres DIR [remove]: a fast shutdown; with `remove`, the cluster is deleted too.

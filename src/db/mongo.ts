@@ -1,9 +1,14 @@
 import mongoose, { type Connection } from 'mongoose';
 import type { Logger } from '../logger.js';
+import { createDbRetry, type RetryPolicy } from './db-retry.js';
+import { installDbRetry } from './retrying-connection.js';
 
 export interface RetryOptions {
+  /** connecting: attempts and the pause between them */
   attempts?: number;
   delayMs?: number;
+  /** operations on the open connection that are safe to repeat (src/db/retrying-connection.ts) */
+  operations?: Partial<RetryPolicy>;
 }
 
 export class ServiceUnavailableError extends Error {
@@ -29,12 +34,13 @@ export function describeUri(uri: string): string {
 
 /**
  * Opens a dedicated mongoose connection (no global singleton), retrying while the server comes up.
+ * Every model compiled on it then retries what is safe to repeat after a transient error.
  * autoIndex stays on: index builds are idempotent and the collections are small at startup.
  */
 export async function connectMongo(
   uri: string,
   logger: Logger,
-  { attempts = 10, delayMs = 1000 }: RetryOptions = {},
+  { attempts = 10, delayMs = 1000, operations = {} }: RetryOptions = {},
 ): Promise<Connection> {
   let lastError: unknown;
   for (let attempt = 1; attempt <= attempts; attempt++) {
@@ -42,6 +48,7 @@ export async function connectMongo(
     try {
       await conn.asPromise();
       logger.info({ mongo: describeUri(uri), attempt }, 'mongodb connected');
+      installDbRetry(conn, createDbRetry({ logger, policy: operations }));
       return conn;
     } catch (err) {
       lastError = err;

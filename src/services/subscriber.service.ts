@@ -32,7 +32,9 @@ export function createSubscriberService({ models, logger, clock = systemClock }:
      */
     async subscribe(user: TelegramUserFields): Promise<boolean> {
       const before = await repo.upsertProfile(user, { subscribed: true });
-      if (before?.subscribed) return true;
+      // Only a finished subscription (it has its date) counts: when the upsert is retried after its
+      // answer was lost, `before` is what the first attempt wrote, subscribed but not yet dated.
+      if (before?.subscribed && before.subscribedAt) return true;
       await repo.updateReturningBefore(user.id, {
         $set: { subscribedAt: clock(), ...(before?.blockedBy === 'user' ? { blocked: false } : {}) },
         ...(before?.blockedBy === 'user' ? { $unset: { blockedBy: 1 } } : {}),

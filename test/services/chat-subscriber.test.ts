@@ -116,6 +116,15 @@ describe('Telegram chats and subscribers', () => {
     expect(await s.subscribers.block(404)).toBe(false);
   });
 
+  it('welcomes and dates a first /start whose upsert had already landed once (a retry after a lost answer)', async () => {
+    // What the first attempt left behind when only its answer was lost: subscribed, not yet dated.
+    await h.models.Subscriber.create({ _id: 21, firstName: 'Lena', subscribed: true });
+    expect(await s.subscribers.subscribe({ id: 21, first_name: 'Lena' })).toBe(false);
+    expect((await s.subscribers.get(21))?.subscribedAt).toBeInstanceOf(Date);
+    expect(await s.subscribers.subscribe({ id: 21, first_name: 'Lena' })).toBe(true);
+    await h.models.Subscriber.deleteOne({ _id: 21 });
+  });
+
   it('adds users to a segment and exports them as CSV', async () => {
     expect(await s.subscribers.addToSegment([10, 12], ' VIP Customers ')).toBe(2);
     const csv = await s.subscribers.exportCsv({ groupId: SUPERGROUP });

@@ -38,12 +38,15 @@ export interface BotHarness {
 
 /**
  * The real bot (createBot, real middleware and features) polling the Bot API emulator over HTTP, on a
- * fresh FerretDB database and the test Redis.
+ * fresh FerretDB database (or `options.db`, which stop() drops too) and the test Redis.
  */
-export async function startBotHarness(env: Record<string, string> = {}): Promise<BotHarness> {
+export async function startBotHarness(
+  env: Record<string, string> = {},
+  options: { db?: TestDb } = {},
+): Promise<BotHarness> {
   const emulator = new BotApiEmulator();
   await emulator.start();
-  const db = await createTestDb();
+  const db = options.db ?? (await createTestDb());
   const config = loadConfig({
     BOT_TOKEN: emulator.token,
     ADMIN_IDS: String(ADMIN_ID),

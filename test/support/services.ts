@@ -3,7 +3,7 @@ import { Redis } from 'ioredis';
 import type { Connection } from 'mongoose';
 import { createCounterStore } from '../../src/db/counter.store.js';
 import { connectMongo } from '../../src/db/mongo.js';
-import { createLogger } from '../../src/logger.js';
+import { createLogger, type Logger } from '../../src/logger.js';
 
 export const testLogger = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
 
@@ -30,10 +30,13 @@ export interface TestDb {
   drop(): Promise<void>;
 }
 
-/** A connection to a fresh database; drop() removes it and closes the connection. */
-export async function createTestDb(): Promise<TestDb> {
-  const uri = testMongoUri();
-  const conn = await connectMongo(uri, testLogger, { attempts: 3, delayMs: 500 });
+/**
+ * A connection to a fresh database (on the suite's server unless `uri` names another); drop()
+ * removes it and closes the connection.
+ */
+export async function createTestDb(options: { uri?: string; logger?: Logger } = {}): Promise<TestDb> {
+  const uri = options.uri ?? testMongoUri();
+  const conn = await connectMongo(uri, options.logger ?? testLogger, { attempts: 3, delayMs: 500 });
   let dropped = false;
   return {
     conn,
