@@ -128,6 +128,7 @@ describe('dispatcher: delivering a Telegram campaign', () => {
     expect(byRecipient.get(subs[2]!)).toMatchObject({ status: 'sent' });
 
     const blocked = await env.models.Subscriber.find({ _id: { $in: subs } })
+      .sort({ _id: 1 })
       .lean()
       .exec();
     expect(blocked.filter((s) => s.blocked).map((s) => [s._id, s.blockedBy])).toEqual([
