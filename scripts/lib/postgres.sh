@@ -115,5 +115,8 @@ stop_postgres() {
   if [ -n "$bin" ] && [ -f "$dir/data/PG_VERSION" ]; then
     as_pg "$bin/pg_ctl" -D "$dir/data" -m fast -w -t 30 stop >/dev/null 2>&1 || true
   fi
-  if [ "${2:-}" = remove ] && [ -n "$dir" ]; then rm -rf "$dir"; fi
+  if [ "${2:-}" = remove ] && [ -n "$dir" ]; then
+    rm -rf "$dir"
+    rmdir "$(dirname "$dir")" 2>/dev/null || true # a checkout's directory under /var/lib/postgresql
+  fi
 }
