@@ -16,6 +16,30 @@ import {
 import { FREQUENCIES, type Frequency } from '../domain/schedule.js';
 import { watchListKeys } from './campaign-list-hooks.js';
 
+/** When a campaign sends: the next instant (UTC) and the wall-clock schedule it came from. */
+export interface CampaignSchedule {
+  /** the next (or only) instant to send */
+  at?: Date;
+  zone: string;
+  localDate?: string;
+  localTime?: string;
+  frequency: Frequency;
+  cron?: string;
+  endDate?: string;
+}
+
+/** One run in a campaign's history, with its figures as they were when it ended. */
+export interface RunRecord {
+  run: number;
+  startedAt?: Date;
+  finishedAt?: Date;
+  outcome?: 'published' | 'failed' | 'cancelled';
+  total: number;
+  sent: number;
+  failed: number;
+  unknown: number;
+}
+
 /**
  * The stored shape, declared by hand: mongoose's InferSchemaType on a schema this size cost tsc
  * minutes and gigabytes (measured: the whole project ran out of a 4 GB heap).
@@ -37,27 +61,10 @@ export interface CampaignDoc {
     placeholders?: Record<string, string>;
   };
   templateKey?: string;
-  schedule: {
-    at?: Date;
-    zone: string;
-    localDate?: string;
-    localTime?: string;
-    frequency: Frequency;
-    cron?: string;
-    endDate?: string;
-  };
+  schedule: CampaignSchedule;
   settings: PlatformSettings;
   run: number;
-  runs: {
-    run: number;
-    startedAt?: Date;
-    finishedAt?: Date;
-    outcome?: 'published' | 'failed' | 'cancelled';
-    total: number;
-    sent: number;
-    failed: number;
-    unknown: number;
-  }[];
+  runs: RunRecord[];
   lease?: { owner?: string; expiresAt?: Date; epoch?: number };
   startedBy?: number;
   progress?: { chatId?: number; messageId?: number };

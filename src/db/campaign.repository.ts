@@ -10,8 +10,7 @@ import type {
 } from '../domain/campaign.js';
 import { ConcurrentChangeError, NotFoundError } from '../domain/errors.js';
 import { type CampaignAction, transition } from '../domain/lifecycle.js';
-import type { Frequency } from '../domain/schedule.js';
-import type { CampaignDoc } from './campaign.model.js';
+import type { CampaignDoc, CampaignSchedule, RunRecord } from './campaign.model.js';
 import { campaignListIndex, mapLimit } from './campaign-list-index.js';
 import {
   type CampaignCriteria,
@@ -24,27 +23,9 @@ import {
 } from './campaign-list-keys.js';
 import type { Models } from './models.js';
 
-export interface CampaignSchedule {
-  /** the next (or only) instant to send */
-  at?: Date;
-  zone: string;
-  localDate?: string;
-  localTime?: string;
-  frequency: Frequency;
-  cron?: string;
-  endDate?: string;
-}
-
-export interface CampaignRun {
-  run: number;
-  startedAt?: Date;
-  finishedAt?: Date;
-  outcome?: 'published' | 'failed' | 'cancelled';
-  total: number;
-  sent: number;
-  failed: number;
-  unknown: number;
-}
+export type { CampaignSchedule } from './campaign.model.js';
+/** One run of a campaign, as its history keeps it. */
+export type CampaignRun = RunRecord;
 
 /** A campaign as a plain object; `id` is the human-friendly number shared by both platforms. */
 export interface Campaign {

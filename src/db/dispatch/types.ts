@@ -8,7 +8,9 @@ import type {
   Platform,
   TelegramSettings,
 } from '../../domain/campaign.js';
-import type { Frequency } from '../../domain/schedule.js';
+import type { CampaignSchedule, RunRecord } from '../campaign.model.js';
+
+export type { RunRecord } from '../campaign.model.js';
 
 /** The shapes the dispatcher's repositories share (one type per concept, used by every part). */
 
@@ -33,17 +35,6 @@ export interface WorkItem extends DispatchRecipient {
   pass: number;
 }
 
-export interface RunRecord {
-  run: number;
-  startedAt?: Date;
-  finishedAt?: Date;
-  outcome?: 'published' | 'failed' | 'cancelled';
-  total: number;
-  sent: number;
-  failed: number;
-  unknown: number;
-}
-
 export interface DispatchState {
   /** the schedule instant the current run serves */
   runFor?: Date;
@@ -63,15 +54,7 @@ export interface DispatchCampaign {
   audience: AudienceSpec;
   message: Message & { placeholders?: Record<string, string> | null };
   settings: TelegramSettings;
-  schedule: {
-    at?: Date;
-    zone: string;
-    localDate?: string;
-    localTime?: string;
-    frequency: Frequency;
-    cron?: string;
-    endDate?: string;
-  };
+  schedule: CampaignSchedule;
   run: number;
   runs: RunRecord[];
   dispatch: DispatchState;
