@@ -1,4 +1,5 @@
 import type { Model } from 'mongoose';
+import { mapLimit } from '../lib/map-limit.js';
 import type { CampaignDoc } from './campaign.model.js';
 import {
   decodeKey,
@@ -67,24 +68,6 @@ interface Bucket {
 
 const bucketOf = (id: number) => Math.floor(id / BUCKET_SIZE);
 const isDuplicateKey = (err: unknown) => (err as { code?: number }).code === 11000;
-
-/** fn over items with at most `n` in flight, results in the items' order. */
-export async function mapLimit<T, R>(
-  items: readonly T[],
-  n: number,
-  fn: (item: T) => Promise<R>,
-): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(n, items.length) }, worker));
-  return out;
-}
 
 function latestOf(found: readonly object[]): { buckets: Map<number, Bucket>; checkedAt: Date | null } {
   const buckets = new Map<number, Bucket>();

@@ -10,8 +10,9 @@ import type {
 } from '../domain/campaign.js';
 import { ConcurrentChangeError, NotFoundError } from '../domain/errors.js';
 import { type CampaignAction, transition } from '../domain/lifecycle.js';
+import { mapLimit } from '../lib/map-limit.js';
 import type { CampaignDoc, CampaignSchedule, RunRecord } from './campaign.model.js';
-import { campaignListIndex, mapLimit } from './campaign-list-index.js';
+import { campaignListIndex } from './campaign-list-index.js';
 import {
   type CampaignCriteria,
   type CampaignSort,

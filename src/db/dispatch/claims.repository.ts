@@ -1,3 +1,4 @@
+import { LOOKUPS_IN_FLIGHT, mapLimit } from '../../lib/map-limit.js';
 import type { Models } from '../models.js';
 import { type ChatKind, duplicateIndexes, type WorkItem } from './types.js';
 
@@ -27,16 +28,6 @@ export interface ClaimDoc {
 
 const claimId = (campaignId: number, run: number, pass: number, recipient: string) =>
   `${campaignId}:${run}:${pass}:${recipient}`;
-
-/** At most this many single-document operations at once (one per id instead of an unindexed $in). */
-const PARALLEL = 32;
-
-export async function eachInParallel<T>(
-  items: readonly T[],
-  op: (item: T) => Promise<unknown>,
-): Promise<void> {
-  for (let i = 0; i < items.length; i += PARALLEL) await Promise.all(items.slice(i, i + PARALLEL).map(op));
-}
 
 export function createClaimsRepository(models: Models, pageSize: number) {
   const Claim = models.Campaign.db.collection<ClaimDoc>('dispatch_claims');
@@ -78,7 +69,7 @@ export function createClaimsRepository(models: Models, pageSize: number) {
 
     /** Gives back claims whose platform call never started (the run stopped first). */
     async release(campaignId: number, run: number, items: readonly WorkItem[]): Promise<void> {
-      await eachInParallel(items, (i) =>
+      await mapLimit(items, LOOKUPS_IN_FLIGHT, (i) =>
         Claim.deleteOne({ _id: claimId(campaignId, run, i.pass, i.recipient) }),
       );
     },

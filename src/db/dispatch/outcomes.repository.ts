@@ -1,9 +1,10 @@
 import type { Model, Types } from 'mongoose';
 import type { FailureReason } from '../../domain/analytics.js';
+import { LOOKUPS_IN_FLIGHT, mapLimit } from '../../lib/map-limit.js';
 import type { CounterStore } from '../counter.store.js';
 import type { Models } from '../models.js';
 import type { ReachIndex } from '../reach-index.js';
-import { type ClaimDoc, type ClaimsRepository, eachInParallel } from './claims.repository.js';
+import type { ClaimDoc, ClaimsRepository } from './claims.repository.js';
 import {
   type ChatKind,
   type DeliveryResult,
@@ -133,7 +134,7 @@ export function createOutcomesRepository(
   /** Which of these deliveries exist, with their status and pass (one lookup by _id each). */
   async function statusOf(ids: readonly Types.ObjectId[]) {
     const found = new Map<string, { status: string; pass: number }>();
-    await eachInParallel(ids, async (_id) => {
+    await mapLimit(ids, LOOKUPS_IN_FLIGHT, async (_id) => {
       const d = await Delivery.collection.findOne({ _id }, { projection: { status: 1, pass: 1 } });
       if (d)
         found.set(String(_id), { status: d.status as string, pass: (d.pass as number | undefined) ?? 0 });

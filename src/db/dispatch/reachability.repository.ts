@@ -1,6 +1,6 @@
 import type { Model } from 'mongoose';
+import { LOOKUPS_IN_FLIGHT, mapLimit } from '../../lib/map-limit.js';
 import type { Models } from '../models.js';
-import { eachInParallel } from './claims.repository.js';
 
 /** What sending learns about recipients: blocked users, chats gone or migrated. */
 export function createReachabilityRepository(models: Models) {
@@ -15,10 +15,10 @@ export function createReachabilityRepository(models: Models) {
       users: readonly number[],
       chats: readonly { chatId: number; reason: string }[],
     ): Promise<void> {
-      await eachInParallel([...new Set(users)], (id) =>
+      await mapLimit([...new Set(users)], LOOKUPS_IN_FLIGHT, (id) =>
         Subscriber.updateOne({ _id: id }, { $set: { blocked: true, blockedBy: 'user' } }).exec(),
       );
-      await eachInParallel(chats, ({ chatId, reason }) =>
+      await mapLimit(chats, LOOKUPS_IN_FLIGHT, ({ chatId, reason }) =>
         Chat.updateOne({ _id: chatId }, { $set: { active: false, inactiveReason: reason } }).exec(),
       );
     },

@@ -1,6 +1,7 @@
 import type { Model } from 'mongoose';
 import { resolveTelegram } from '../../domain/audience.js';
 import type { TelegramAudience } from '../../domain/campaign.js';
+import { LOOKUPS_IN_FLIGHT, mapLimit } from '../../lib/map-limit.js';
 import type { Models } from '../models.js';
 import type { DispatchRecipient, RecipientSource } from './types.js';
 
@@ -26,8 +27,8 @@ export function createRecipientSource(models: Pick<Models, 'Subscriber' | 'Chat'
         const chosen = async function* () {
           const ids = [...new Set(spec.directSubscriberIds)].sort((a, b) => a - b);
           for (let i = 0; i < ids.length; i += SUBSCRIBER_BATCH) {
-            const docs = await Promise.all(
-              ids.slice(i, i + SUBSCRIBER_BATCH).map((id) => Subscriber.findById(id, fields).lean().exec()),
+            const docs = await mapLimit(ids.slice(i, i + SUBSCRIBER_BATCH), LOOKUPS_IN_FLIGHT, (id) =>
+              Subscriber.findById(id, fields).lean().exec(),
             );
             yield* docs.filter((d) => d !== null);
           }
@@ -103,7 +104,7 @@ async function followMigrations(
   const seen = new Map<number, ChatRowDoc>();
   let next = [...new Set(ids)];
   for (let hop = 0; hop < 5 && next.length > 0; hop++) {
-    const found = await Promise.all(next.map((id) => Chat.findById(id).lean().exec()));
+    const found = await mapLimit(next, LOOKUPS_IN_FLIGHT, (id) => Chat.findById(id).lean().exec());
     const docs = found.filter((d) => d !== null) as unknown as ChatRowDoc[];
     next = [];
     for (const d of docs) {
