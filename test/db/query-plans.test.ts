@@ -3,6 +3,7 @@ import { type Connection, Types } from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAnalyticsRepository } from '../../src/db/analytics.repository.js';
 import { createCampaignRepository } from '../../src/db/campaign.repository.js';
+import { createAudienceStore } from '../../src/db/audience.store.js';
 import { createContactRepository } from '../../src/db/contact.repository.js';
 import { createCounterStore } from '../../src/db/counter.store.js';
 import {
@@ -259,6 +260,7 @@ describe('query plans on FerretDB/PostgreSQL: hot-path lookups use indexes', () 
   // The counters the repositories move (Redis; nothing of PostgreSQL's to explain there).
   const redis = createTestRedis();
   const counters = createCounterStore(redis, { database: DB, logger: testLogger });
+  const audience = createAudienceStore(redis, { database: DB });
   let admin: Connection | undefined;
   let tables = new Map<string, TableInfo>();
   let indexes = new Map<string, string>();
@@ -394,8 +396,8 @@ describe('query plans on FerretDB/PostgreSQL: hot-path lookups use indexes', () 
   it('contact by phone: opt-out from the bot and STOP on WhatsApp', async () => {
     const lookup = await explain('contact by phone', async (models, i) => {
       const at = new Date();
-      expect(await createContactRepository(models).optOut(phoneOf(500 + i), at)).toBe(true);
-      const whatsapp = createWhatsAppRepository(models);
+      expect(await createContactRepository(models).optOut(phoneOf(500 + i), at)).not.toBeNull();
+      const whatsapp = createWhatsAppRepository(models, audience);
       await whatsapp.optOut(phoneOf(600 + i), at);
       // a number we had no contact for is stored opted out
       await whatsapp.optOut('+4915299999999', at);
