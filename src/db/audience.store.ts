@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import { isE164 } from '../domain/audience.js';
 
 /*
  * The audience counts the admin's screens show, in Redis: how many subscribers can be reached, and
@@ -48,11 +49,9 @@ export interface ContactClassFields {
   valid?: boolean | null;
 }
 
-const E164 = /^\+[1-9]\d{6,14}$/;
-
 /** The class of a contact: reachability, then its segments sorted (the same for any order given). */
 export function contactClass(c: ContactClassFields): string {
-  const reachable = !c.optedOut && c.valid !== false && E164.test(c.phone);
+  const reachable = !c.optedOut && c.valid !== false && isE164(c.phone);
   const segments = [...new Set(c.segments ?? [])].filter((s) => s && !s.includes('\n')).sort();
   return `${reachable ? '1' : '0'}${segments.map((s) => `\n${s}`).join('')}`;
 }
