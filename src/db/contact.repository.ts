@@ -52,6 +52,7 @@ export function createContactRepository({ Contact: model }: Pick<Models, 'Contac
   async function upsertOne(
     row: ContactUpsert,
     source: string,
+    id: Types.ObjectId,
   ): Promise<{ contact: Contact; added: boolean }> {
     for (let attempt = 0; ; attempt++) {
       try {
@@ -63,7 +64,7 @@ export function createContactRepository({ Contact: model }: Pick<Models, 'Contac
               // send (the admin vouches for it); an opt-out stays.
               $set: { valid: true, ...(row.name ? { name: row.name } : {}) },
               $addToSet: { segments: { $each: row.segments } },
-              $setOnInsert: { source },
+              $setOnInsert: { _id: id, source },
             },
             { upsert: true, returnDocument: 'after', includeResultMetadata: true },
           )
@@ -87,7 +88,10 @@ export function createContactRepository({ Contact: model }: Pick<Models, 'Contac
       rows: readonly ContactUpsert[],
       source: string,
     ): Promise<{ added: number; updated: number; contacts: Contact[] }> {
-      const written = await mapInParallel(rows, PARALLEL, (row) => upsertOne(row, source));
+      // Ids made here, in the file's order: new contacts keep it (runs walk contacts by _id),
+      // whichever of the parallel upserts lands first.
+      const ids = rows.map(() => new Types.ObjectId());
+      const written = await mapInParallel(rows, PARALLEL, (row, i) => upsertOne(row, source, ids[i]!));
       const added = written.filter((w) => w.added).length;
       return { added, updated: written.length - added, contacts: written.map((w) => w.contact) };
     },
