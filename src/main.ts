@@ -79,6 +79,14 @@ async function startRoles(config: Config, logger: Logger, stops: { name: string;
       'building the run counters failed; scripts/reconcile.ts --repair does it',
     );
   });
+  // The audience counts (reach, segment counts, the /contacts lists), built once in the background
+  // when missing; a screen asking meanwhile builds them itself or reads MongoDB.
+  services.audienceCounts.ensureCounts().catch((err: unknown) => {
+    logger.warn(
+      { err: String(err) },
+      'building the audience counts failed; scripts/reconcile.ts --repair does it',
+    );
+  });
   // In the background: builds the /campaigns list index after an upgrade, and repairs rows a crash
   // between a campaign write and its index sync left behind.
   services.campaigns.checkListIndex().then(

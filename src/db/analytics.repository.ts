@@ -52,6 +52,11 @@ export function createAnalyticsRepository({ Delivery }: Pick<Models, 'Delivery'>
   }>('reaction_counts');
 
   return {
+    /** The /stats card reads a campaign's reaction counts by campaignId (createModels calls this). */
+    async init(): Promise<void> {
+      await reactionCounts.createIndex({ campaignId: 1 });
+    },
+
     /**
      * Stores the reaction total Telegram reported for one message, when it is a campaign's message.
      * Returns the campaign, or null for any other message.

@@ -1,4 +1,5 @@
 import type { ChatRow } from '../domain/audience.js';
+import { mapLimit } from '../lib/map-limit.js';
 import type { Models } from './models.js';
 
 export type ChatType = 'group' | 'supergroup' | 'channel';
@@ -73,12 +74,10 @@ export function createChatRepository({ Chat: model }: Pick<Models, 'Chat'>) {
       return doc ? toChat(doc) : null;
     },
 
+    /** By id, one lookup each (an `$in` would read every chat on FerretDB 1.24); unknown ids are left out. */
     async byIds(ids: readonly number[]): Promise<Chat[]> {
-      const docs = await model
-        .find({ _id: { $in: [...ids] } })
-        .lean()
-        .exec();
-      return docs.map(toChat);
+      const docs = await mapLimit([...new Set(ids)], 8, (id) => model.findById(id).lean().exec());
+      return docs.filter((d) => d !== null).map(toChat);
     },
 
     async countActive(types: readonly ChatType[]): Promise<number> {

@@ -9,6 +9,11 @@ import type { Models } from './models.js';
  */
 export function createDeliveryRepository({ Delivery }: Pick<Models, 'Delivery'>) {
   return {
+    /** A campaign's message-id links are deleted by campaignId with it (createModels calls this). */
+    async init(): Promise<void> {
+      await Delivery.db.collection(WHATSAPP_MESSAGE_IDS).createIndex({ campaignId: 1 });
+    },
+
     /** The run's failed deliveries per reason (those a retry sets back to pending). */
     async failedByReason(campaignId: number, run: number): Promise<Partial<Record<FailureReason, number>>> {
       const rows = await Delivery.aggregate<{ _id: FailureReason | null; n: number }>([

@@ -1,4 +1,5 @@
 import { emptyCounters, type RunCounters } from '../domain/analytics.js';
+import type { AudienceStore } from './audience.store.js';
 import type { CounterStore } from './counter.store.js';
 import { createClaimsRepository } from './dispatch/claims.repository.js';
 import { createOutcomesRepository } from './dispatch/outcomes.repository.js';
@@ -41,12 +42,16 @@ export type {
 } from './dispatch/types.js';
 export { deliveryId } from './dispatch/types.js';
 
-/** `reach`: where outcomes that reached a private chat or a WhatsApp contact are linked for replies. */
+/**
+ * `reach`: where outcomes that reached a private chat or a WhatsApp contact are linked for replies.
+ * `audience`: the audience counts, told about users a send found blocked (the dispatcher and the
+ * WhatsApp role always pass it; without it a reconcile finds those users).
+ */
 export function createDispatchRepository(
   models: Models,
-  deps: { counters: CounterStore; reach?: ReachIndex },
+  deps: { counters: CounterStore; reach?: ReachIndex; audience?: Pick<AudienceStore, 'set'> },
 ) {
-  const { counters, reach } = deps;
+  const { counters, reach, audience } = deps;
   const state = createRunStateRepository(models, counters);
   const pages = createPagesRepository(models);
   const claims = createClaimsRepository(models, pages.pageSize);
@@ -70,7 +75,18 @@ export function createDispatchRepository(
     resolveInterrupted: outcomes.resolveInterrupted,
     pendingDeliveries: outcomes.pendingDeliveries,
     hasPendingDeliveries: outcomes.hasPendingDeliveries,
-    markUnreachable: reachability.markUnreachable,
+    /** 403 / chat not found: users blocked (and counted so), chats inactive. */
+    async markUnreachable(
+      users: readonly number[],
+      chats: readonly { chatId: number; reason: string }[],
+    ): Promise<void> {
+      await reachability.markUnreachable(users, chats);
+      // A blocked user is unreachable whether subscribed or not.
+      await audience?.set(
+        'subscribers',
+        [...new Set(users)].map((id) => ({ id: String(id), cls: '0' })),
+      );
+    },
     migrateChat: reachability.migrateChat,
 
     async init(): Promise<void> {

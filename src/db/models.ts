@@ -1,9 +1,11 @@
 import type { Connection, Model } from 'mongoose';
+import { createAnalyticsRepository } from './analytics.repository.js';
 import { type CampaignDoc, campaignSchema } from './campaign.model.js';
 import { campaignListIndex } from './campaign-list-index.js';
 import { type ChatDoc, chatSchema } from './chat.model.js';
 import { type ContactDoc, contactSchema } from './contact.model.js';
 import { type DeliveryDoc, deliverySchema } from './delivery.model.js';
+import { createDeliveryRepository } from './delivery.repository.js';
 import {
   type AdminDoc,
   adminSchema,
@@ -37,7 +39,10 @@ export interface Models {
   TrainingInbox: Model<TrainingInboxDoc>;
 }
 
-/** Registers every model on one connection (no global mongoose models) and builds their indexes (the campaign list index's too). */
+/**
+ * Registers every model on one connection (no global mongoose models) and builds their indexes (the
+ * campaign list index's, reaction_counts' and whatsapp_message_ids' too).
+ */
 export async function createModels(conn: Connection): Promise<Models> {
   const models: Models = {
     Campaign: conn.model<CampaignDoc>('Campaign', campaignSchema),
@@ -57,6 +62,9 @@ export async function createModels(conn: Connection): Promise<Models> {
   await Promise.all([
     ...Object.values(models).map((m: Model<unknown>) => m.init()),
     campaignListIndex(models.Campaign).init(),
+    // Side collections written through the driver: the indexes their lookups by campaign need.
+    createAnalyticsRepository(models).init(),
+    createDeliveryRepository(models).init(),
   ]);
   return models;
 }

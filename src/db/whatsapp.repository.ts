@@ -1,5 +1,7 @@
 import type { Model } from 'mongoose';
 import { transition } from '../domain/lifecycle.js';
+import { mapLimit } from '../lib/map-limit.js';
+import { type AudienceStore, type ContactClassFields, contactClass } from './audience.store.js';
 import { campaignListIndex } from './campaign-list-index.js';
 import type { Models } from './models.js';
 
@@ -13,12 +15,26 @@ export interface WhatsAppTestState {
 
 export const AWAITING_TEST = 'awaiting_test_approval';
 
-/** Data access for the WhatsApp role: test-first approval and contact validity (receipts: receipt.repository.ts). */
-export function createWhatsAppRepository(models: Models) {
+/** Where contact changes are counted (audience.store.ts); only its `set` is used here. */
+export type ContactCounts = Pick<AudienceStore, 'set'>;
+
+/**
+ * Data access for the WhatsApp role: test-first approval and contact validity (receipts:
+ * receipt.repository.ts). Contact changes are written one document at a time, by phone (indexed),
+ * and reported to the audience counts with the contact as written.
+ */
+export function createWhatsAppRepository(models: Models, audience: ContactCounts) {
   const { Campaign, Contact, Admin } = models as unknown as Record<
     'Campaign' | 'Contact' | 'Admin',
     Model<Record<string, unknown>>
   >;
+
+  async function counted(docs: readonly (Record<string, unknown> | null)[]): Promise<void> {
+    const moves = docs
+      .filter((d) => d !== null)
+      .map((d) => ({ id: String(d.phone), cls: contactClass(d as unknown as ContactClassFields) }));
+    await audience.set('contacts', moves);
+  }
 
   return {
     async testState(campaignId: number): Promise<WhatsAppTestState> {
@@ -94,8 +110,12 @@ export function createWhatsAppRepository(models: Models) {
 
     /** getNumberId said no: the contact is kept (with its history) but never sent to again. */
     async markInvalid(phones: readonly string[]): Promise<void> {
-      if (phones.length === 0) return;
-      await Contact.updateMany({ phone: { $in: [...phones] } }, { $set: { valid: false } }).exec();
+      const written = await mapLimit([...new Set(phones)], 8, (phone) =>
+        Contact.findOneAndUpdate({ phone }, { $set: { valid: false } }, { returnDocument: 'after' })
+          .lean()
+          .exec(),
+      );
+      await counted(written);
     },
 
     /**
@@ -103,14 +123,17 @@ export function createWhatsAppRepository(models: Models) {
      * out, so that a later import cannot bring it back.
      */
     async optOut(phone: string, at: Date): Promise<void> {
-      await Contact.updateOne(
+      const written = await Contact.findOneAndUpdate(
         { phone },
         {
           $set: { optedOut: true, optedOutAt: at },
           $setOnInsert: { name: '', segments: [], valid: true, source: 'whatsapp-stop' },
         },
-        { upsert: true },
-      ).exec();
+        { upsert: true, returnDocument: 'after' },
+      )
+        .lean()
+        .exec();
+      await counted([written]);
     },
 
     /** The admins' test number (AdminDoc.testPhone). */

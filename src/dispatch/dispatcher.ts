@@ -1,6 +1,7 @@
 import { Api } from 'grammy';
 import { Redis } from 'ioredis';
 import type { Config } from '../config.js';
+import { createAudienceStore } from '../db/audience.store.js';
 import { type CounterStore, createCounterStore } from '../db/counter.store.js';
 import {
   createDispatchRepository,
@@ -97,7 +98,8 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
   const database = deps.models.Campaign.db.name;
   const reach = createReachIndex(redis, { database, ttlMs: reachTtlMs(config.RESPONSE_WINDOW_HOURS) });
   const counters = deps.counters ?? createCounterStore(redis, { database, logger: log });
-  const repository = createDispatchRepository(deps.models, { counters, reach });
+  const audience = createAudienceStore(redis, { database });
+  const repository = createDispatchRepository(deps.models, { counters, reach, audience });
   const source = deps.recipients ?? createRecipientSource(deps.models);
   const runs = new Map<number, CampaignRun>();
   let limiter = deps.limiter;

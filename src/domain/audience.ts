@@ -127,6 +127,53 @@ export function estimateTelegramReach(spec: TelegramAudience, candidates: Telegr
   );
 }
 
+/** Contacts of one kind, as counted: reachable or not, and their segments (sorted). */
+export interface ContactClassCount {
+  reachable: boolean;
+  segments: readonly string[];
+  count: number;
+}
+
+/**
+ * The WhatsApp reach from counts: the reachable contacts of the chosen segments (or all of them),
+ * plus the picked contacts and imported numbers outside those, resolved as a run resolves them.
+ * `lookedUp` holds the picked contacts and the contacts the imported numbers belong to.
+ */
+export function countWhatsAppReach(
+  spec: WhatsAppAudience,
+  classes: readonly ContactClassCount[],
+  lookedUp: readonly ContactRow[],
+): number {
+  const chosen = new Set(spec.segments);
+  const covered = (segments: readonly string[]) => spec.all || segments.some((s) => chosen.has(s));
+  let reach = 0;
+  for (const c of classes) if (c.reachable && covered(c.segments)) reach += c.count;
+  const counted = new Set(lookedUp.filter((c) => covered(c.segments)).map((c) => c.phone));
+  const rest = resolveWhatsApp({ ...spec, all: false, segments: [] }, lookedUp);
+  return reach + rest.filter((phone) => !counted.has(phone)).length;
+}
+
+/**
+ * The Telegram reach (people) and recipients (chats) with "all subscribers" taken from a count:
+ * `reachable` subscribers, plus the chosen chats, or the picked subscribers without "all".
+ */
+export function countTelegramReach(
+  spec: TelegramAudience,
+  reachable: number,
+  candidates: TelegramCandidates,
+): { reach: number; recipients: number } {
+  const rest: TelegramAudience = {
+    ...spec,
+    allSubscribers: false,
+    directSubscriberIds: spec.allSubscribers ? [] : spec.directSubscriberIds,
+  };
+  const counted = spec.allSubscribers ? reachable : 0;
+  return {
+    reach: counted + estimateTelegramReach(rest, candidates),
+    recipients: counted + resolveTelegram(rest, candidates).length,
+  };
+}
+
 export interface AudienceCandidates {
   contacts?: readonly ContactRow[];
   subscribers?: readonly SubscriberRow[];

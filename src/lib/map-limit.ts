@@ -1,15 +1,19 @@
-/** fn over items with at most `n` in flight, results in the items' order. */
+/**
+ * Maps items through `fn` with at most `n` calls in flight; results keep the items' order. Used for
+ * lookups one document at a time (by _id or another indexed equality), which FerretDB 1.24 serves
+ * from an index where an `$in` over the same values reads the whole collection.
+ */
 export async function mapLimit<T, R>(
   items: readonly T[],
   n: number,
-  fn: (item: T) => Promise<R>,
+  fn: (item: T, index: number) => Promise<R>,
 ): Promise<R[]> {
   const out = new Array<R>(items.length);
   let next = 0;
   const worker = async () => {
     while (next < items.length) {
       const i = next++;
-      out[i] = await fn(items[i] as T);
+      out[i] = await fn(items[i] as T, i);
     }
   };
   await Promise.all(Array.from({ length: Math.min(n, items.length) }, worker));

@@ -8,12 +8,16 @@ import {
 import { createSubscriberRepository, type Subscriber, toSubscriberRow } from '../db/subscriber.repository.js';
 import {
   type AudienceCandidates,
-  estimateReach,
+  type ContactRow,
+  countTelegramReach,
+  countWhatsAppReach,
+  isE164,
   recipientKey,
   resolveTelegram,
   resolveWhatsApp,
 } from '../domain/audience.js';
 import type { AudienceSpec, TelegramAudience, WhatsAppAudience } from '../domain/campaign.js';
+import type { AudienceCountsService } from './audience-counts.service.js';
 import type { ServiceDeps } from './deps.js';
 
 /** One resolved recipient, ready to become a delivery. */
@@ -38,65 +42,100 @@ interface Slice {
 
 export const RECIPIENT_BATCH = 500;
 
+const importedOf = (spec: WhatsAppAudience) => [...new Set(spec.importedPhones.map((p) => p.trim()))];
+
 /**
- * Resolves audiences from the collections, slice by slice (keyset pages), so an "all contacts" or
- * "all subscribers" audience is never held in memory at once. The rules are the domain's: each slice
- * goes through resolveWhatsApp / resolveTelegram / estimateReach.
+ * Resolves audiences from the collections, slice by slice, so an "all contacts" or "all subscribers"
+ * audience is never held in memory at once. The rules are the domain's: each slice goes through
+ * resolveWhatsApp / resolveTelegram. Every query is an indexed equality on FerretDB 1.24: one per
+ * segment, and picked contacts, subscribers, chats and imported numbers one by one (an `$in` or
+ * `$or` would read the whole collection). The reach the screens show comes from the audience counts
+ * (audience-counts.service.ts) plus lookups of what was picked.
  */
-export function createAudienceService({ models }: ServiceDeps) {
+export function createAudienceService({ models, counts }: ServiceDeps & { counts: AudienceCountsService }) {
   const contacts = createContactRepository(models);
   const subscribers = createSubscriberRepository(models);
   const chats = createChatRepository(models);
 
+  async function* everyContact(spec: WhatsAppAudience, size: number): AsyncGenerator<Slice> {
+    const imported = new Set(importedOf(spec));
+    for await (const page of contacts.batches({}, size)) {
+      const importedHere = page.map((c) => c.phone).filter((p) => imported.has(p));
+      for (const p of importedHere) imported.delete(p);
+      yield {
+        spec: { ...spec, importedPhones: importedHere },
+        candidates: { contacts: page.map(toContactRow) },
+        contacts: page,
+      };
+    }
+    const rest = [...imported];
+    for (let i = 0; i < rest.length; i += size) {
+      const importedPhones = rest.slice(i, i + size);
+      yield { spec: { ...spec, importedPhones }, candidates: { contacts: [] } };
+    }
+  }
+
   async function* whatsappSlices(spec: WhatsAppAudience, size: number): AsyncGenerator<Slice> {
-    const imported = new Set(spec.importedPhones.map((p) => p.trim()));
-    const ids = spec.contactIds.filter(isContactId);
-    // Imported numbers are looked up too: one that belongs to an opted-out contact must stay out.
-    const or: Record<string, unknown>[] = [];
-    if (spec.segments.length > 0) or.push({ segments: { $in: spec.segments } });
-    if (ids.length > 0) or.push({ _id: { $in: ids } });
-    if (imported.size > 0) or.push({ phone: { $in: [...imported] } });
-    const seen = new Set<string>();
-    if (spec.all || or.length > 0) {
-      for await (const page of contacts.batches(spec.all ? {} : { $or: or }, size)) {
-        const importedHere = page.map((c) => c.phone).filter((p) => imported.has(p));
-        for (const p of importedHere) seen.add(p);
+    if (spec.all) {
+      yield* everyContact(spec, size);
+      return;
+    }
+    const none: WhatsAppAudience = { ...spec, all: false, segments: [], contactIds: [], importedPhones: [] };
+    const chosen = new Set(spec.segments);
+    const inSegments = (c: Contact) => c.segments.some((s) => chosen.has(s));
+    // One query per segment; a contact in several comes with the first of them.
+    for (const [i, segment] of spec.segments.entries()) {
+      const earlier = new Set(spec.segments.slice(0, i));
+      for await (const page of contacts.batches({ segments: segment }, size)) {
+        const fresh = page.filter((c) => !c.segments.some((s) => earlier.has(s)));
+        if (fresh.length === 0) continue;
         yield {
-          spec: { ...spec, importedPhones: importedHere },
-          candidates: { contacts: page.map(toContactRow) },
-          contacts: page,
+          spec: { ...none, segments: [segment] },
+          candidates: { contacts: fresh.map(toContactRow) },
+          contacts: fresh,
         };
       }
     }
-    const rest = [...imported].filter((p) => !seen.has(p));
-    for (let i = 0; i < rest.length; i += size) {
+    // Then the picked contacts and the imported numbers that no chosen segment brought.
+    const picked = new Set<string>();
+    const ids = [...new Set(spec.contactIds)].filter(isContactId);
+    for (let i = 0; i < ids.length; i += size) {
+      const found = (await contacts.byIds(ids.slice(i, i + size))).filter((c) => !inSegments(c));
+      for (const c of found) picked.add(c.phone);
+      if (found.length === 0) continue;
       yield {
-        spec: {
-          kind: 'whatsapp',
-          all: false,
-          segments: [],
-          contactIds: [],
-          importedPhones: rest.slice(i, i + size),
-        },
-        candidates: { contacts: [] },
+        spec: { ...none, contactIds: found.map((c) => c.id) },
+        candidates: { contacts: found.map(toContactRow) },
+        contacts: found,
+      };
+    }
+    const imported = importedOf(spec).filter((p) => !picked.has(p));
+    for (let i = 0; i < imported.length; i += size) {
+      const chunk = imported.slice(i, i + size);
+      // Imported numbers are looked up too: one that belongs to an opted-out contact must stay out.
+      const found = await contacts.byPhones(chunk.filter(isE164));
+      const brought = new Set(found.filter(inSegments).map((c) => c.phone));
+      yield {
+        spec: { ...none, importedPhones: chunk.filter((p) => !brought.has(p)) },
+        candidates: { contacts: found.map(toContactRow) },
+        contacts: found,
       };
     }
   }
 
   async function* telegramSlices(spec: TelegramAudience, size: number): AsyncGenerator<Slice> {
-    const filter = spec.allSubscribers
-      ? { subscribed: true, blocked: false }
-      : spec.directSubscriberIds.length > 0
-        ? { _id: { $in: spec.directSubscriberIds } }
-        : null;
-    if (filter) {
-      for await (const page of subscribers.batches(filter, size)) {
-        yield {
-          spec: { ...spec, groupIds: [], channelIds: [] },
-          candidates: { subscribers: page.map(toSubscriberRow), chats: [] },
-          subscribers: page,
-        };
-      }
+    const people = spec.allSubscribers
+      ? subscribers.batches({ subscribed: true, blocked: false }, size)
+      : (async function* () {
+          const ids = [...new Set(spec.directSubscriberIds)];
+          for (let i = 0; i < ids.length; i += size) yield await subscribers.byIds(ids.slice(i, i + size));
+        })();
+    for await (const page of people) {
+      yield {
+        spec: { ...spec, groupIds: [], channelIds: [] },
+        candidates: { subscribers: page.map(toSubscriberRow), chats: [] },
+        subscribers: page,
+      };
     }
     const chatIds = [...new Set([...spec.groupIds, ...spec.channelIds])];
     for (let i = 0; i < chatIds.length; i += size) {
@@ -141,6 +180,36 @@ export function createAudienceService({ models }: ServiceDeps) {
     });
   }
 
+  /** The picked contacts and the contacts of the imported numbers ("all" covers the picked ones). */
+  async function lookedUp(spec: WhatsAppAudience): Promise<ContactRow[]> {
+    const [picked, imported] = await Promise.all([
+      spec.all ? [] : contacts.byIds(spec.contactIds),
+      counts.contactsByPhone(importedOf(spec).filter(isE164)),
+    ]);
+    return [...picked.map(toContactRow), ...imported];
+  }
+
+  /** Reach (people) and recipients (messages) from the counts and what was picked. */
+  async function counted(spec: AudienceSpec): Promise<{ reach: number; recipients: number }> {
+    if (spec.kind === 'whatsapp') {
+      const [classes, rows] = await Promise.all([
+        spec.all || spec.segments.length > 0 ? counts.contactClasses() : [],
+        lookedUp(spec),
+      ]);
+      const reach = countWhatsAppReach(spec, classes, rows);
+      return { reach, recipients: reach };
+    }
+    const [reachable, people, found] = await Promise.all([
+      spec.allSubscribers ? counts.reachableSubscribers() : 0,
+      spec.allSubscribers ? [] : subscribers.byIds(spec.directSubscriberIds),
+      chats.byIds([...spec.groupIds, ...spec.channelIds]),
+    ]);
+    return countTelegramReach(spec, reachable, {
+      subscribers: people.map(toSubscriberRow),
+      chats: found.map(toChatRow),
+    });
+  }
+
   return {
     /** The recipients in batches of at most `size` (a slice can resolve to fewer, never to none). */
     async *recipientBatches(spec: AudienceSpec, size = RECIPIENT_BATCH): AsyncGenerator<Recipient[]> {
@@ -151,6 +220,12 @@ export function createAudienceService({ models }: ServiceDeps) {
     },
 
     async hasRecipients(spec: AudienceSpec): Promise<boolean> {
+      if ((await counted(spec)).recipients > 0) return true;
+      const fromCounts =
+        spec.kind === 'whatsapp' ? spec.all || spec.segments.length > 0 : spec.allSubscribers;
+      if (!fromCounts) return false;
+      // The counts say nobody: asked again of the documents, so that a count gone stale never
+      // refuses a send (this reads the audience, but only when it looks empty).
       for await (const slice of slices(spec, RECIPIENT_BATCH)) {
         if (resolve(slice).length > 0) return true;
       }
@@ -159,10 +234,7 @@ export function createAudienceService({ models }: ServiceDeps) {
 
     /** People reached: a contact or subscriber counts once, a group with its member count. */
     async estimateReach(spec: AudienceSpec): Promise<number> {
-      let reach = 0;
-      for await (const slice of slices(spec, RECIPIENT_BATCH))
-        reach += estimateReach(slice.spec, slice.candidates);
-      return reach;
+      return (await counted(spec)).reach;
     },
   };
 }

@@ -2,6 +2,7 @@ import { type CountryCode, isSupportedCountry, parsePhoneNumberFromString } from
 import { type Contact, type ContactUpsert, createContactRepository } from '../db/contact.repository.js';
 import { SEGMENTS } from '../domain/campaign.js';
 import { InvalidSettingError } from '../domain/errors.js';
+import type { AudienceCountsService } from './audience-counts.service.js';
 import { toCsv } from './csv.js';
 import { type Page, pageWindow, type ServiceDeps, systemClock } from './deps.js';
 
@@ -36,7 +37,12 @@ function segmentName(raw: string): string {
   return KNOWN_SEGMENTS.get(trimmed.toLowerCase()) ?? trimmed;
 }
 
-export function createContactService({ models, logger, clock = systemClock }: ServiceDeps) {
+export function createContactService({
+  models,
+  logger,
+  clock = systemClock,
+  counts,
+}: ServiceDeps & { counts: AudienceCountsService }) {
   const repo = createContactRepository(models);
 
   function e164(raw: string, country?: CountryCode): string | null {
@@ -80,29 +86,57 @@ export function createContactService({ models, logger, clock = systemClock }: Se
         const name = row.name?.trim();
         accepted.set(phone, { phone, segments: segments.filter(Boolean), ...(name ? { name } : {}) });
       }
-      const { added, updated } = await repo.upsertMany([...accepted.values()], 'import');
+      const { added, updated, contacts } = await repo.upsertMany([...accepted.values()], 'import');
+      await counts.contactsAre(contacts);
       logger.info({ added, updated, rejected: rejected.length }, 'contacts imported');
       return { added, updated, rejected };
     },
 
-    /** The seed's five segments first (also when empty), then any others by name. */
+    /** The seed's five segments first (also when empty), then any others by name (from the counts). */
     async segmentCounts(): Promise<SegmentCount[]> {
-      const counts = await repo.segmentCounts();
-      const custom = [...counts.keys()].filter((s) => !KNOWN_SEGMENTS.has(s.toLowerCase())).sort();
-      return [...SEGMENTS, ...custom].map((segment) => ({ segment, count: counts.get(segment) ?? 0 }));
+      const perSegment = new Map<string, number>();
+      for (const c of await counts.contactClasses()) {
+        for (const s of c.segments) perSegment.set(s, (perSegment.get(s) ?? 0) + c.count);
+      }
+      const custom = [...perSegment.keys()].filter((s) => !KNOWN_SEGMENTS.has(s.toLowerCase())).sort();
+      return [...SEGMENTS, ...custom].map((segment) => ({ segment, count: perSegment.get(segment) ?? 0 }));
     },
 
+    /**
+     * A page by phone: the phones from the counts' sorted lists (all, or the segment's), then one
+     * lookup each. Without those lists (being built by another process), MongoDB sorts them all.
+     */
     async list(query: { segment?: string; page?: number; pageSize?: number } = {}): Promise<Page<Contact>> {
-      const total = await repo.count(query.segment);
-      const window = pageWindow(total, query.page, query.pageSize);
-      const items = await repo.list(query.segment, window.skip, window.pageSize);
-      return { items, total, page: window.page, pages: window.pages, pageSize: window.pageSize };
+      const { segment } = query;
+      const wanted = pageWindow(Number.MAX_SAFE_INTEGER, query.page, query.pageSize);
+      let listed = await counts.contactPage(segment, wanted.skip, wanted.pageSize);
+      if (!listed) {
+        const total = await repo.count(segment);
+        const window = pageWindow(total, query.page, query.pageSize);
+        const items = await repo.list(segment, window.skip, window.pageSize);
+        return { items, total, page: window.page, pages: window.pages, pageSize: window.pageSize };
+      }
+      // A page past the end shows the last one.
+      const window = pageWindow(listed.total, query.page, query.pageSize);
+      if (window.skip !== wanted.skip) {
+        listed = (await counts.contactPage(segment, window.skip, window.pageSize)) ?? listed;
+      }
+      const items = await repo.byPhones(listed.phones);
+      return {
+        items,
+        total: listed.total,
+        page: window.page,
+        pages: window.pages,
+        pageSize: window.pageSize,
+      };
     },
 
     /** The contact is kept (so a later import cannot bring them back) but never sent to. */
     async optOut(phone: string): Promise<boolean> {
       const normalized = e164(phone);
-      return normalized !== null && repo.optOut(normalized, clock());
+      const contact = normalized === null ? null : await repo.optOut(normalized, clock());
+      if (contact) await counts.contactsAre([contact]);
+      return contact !== null;
     },
 
     async exportCsv(query: { segment?: string } = {}): Promise<string> {

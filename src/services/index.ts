@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { createAudienceStore } from '../db/audience.store.js';
 import { type CounterStore, createCounterStore } from '../db/counter.store.js';
 import type { Models } from '../db/models.js';
 import { createReachIndex, reachTtlMs } from '../db/reach-index.js';
@@ -6,6 +7,7 @@ import type { Logger } from '../logger.js';
 import { createAdminService } from './admin.service.js';
 import { createAnalyticsService } from './analytics.service.js';
 import { createAudienceService } from './audience.service.js';
+import { createAudienceCountsService } from './audience-counts.service.js';
 import { createCampaignService } from './campaign.service.js';
 import { createCampaignBulkService } from './campaign-bulk.service.js';
 import { createCampaignListService } from './campaign-list.service.js';
@@ -63,7 +65,9 @@ export function createServices({
   const counters = shared ?? createCounterStore(redis, { database, logger });
   const figures = createFiguresService({ ...base, counters });
   const admins = createAdminService({ ...base, config });
-  const audience = createAudienceService(base);
+  const audienceStore = createAudienceStore(redis, { database });
+  const audienceCounts = createAudienceCountsService({ ...base, store: audienceStore });
+  const audience = createAudienceService({ ...base, counts: audienceCounts });
   const campaigns = createCampaignService({ ...base, audience, admins, counters });
   const training = createTrainingService({ ...base, redis });
   return {
@@ -83,13 +87,17 @@ export function createServices({
       counters,
       config: { ...config, BOT_TOKEN: config.BOT_TOKEN ?? '' },
     }),
-    contacts: createContactService(base),
+    /** reachable subscribers, contacts per segment and the /contacts lists (Redis), their rebuild and reconcile */
+    audienceCounts,
+    /** the Redis side of audienceCounts, for the roles' own writes (opt-outs, invalid numbers, blocks) */
+    audienceStore,
+    contacts: createContactService({ ...base, counts: audienceCounts }),
     chats: createChatService(base),
-    subscribers: createSubscriberService(base),
+    subscribers: createSubscriberService({ ...base, counts: audienceCounts }),
     templates: createTemplateService(base),
     settings: createSettingService(base),
     /** test numbers and the go-ahead after a WhatsApp test message (the connection: createWhatsAppLink) */
-    whatsapp: createWhatsAppService(base),
+    whatsapp: createWhatsAppService({ ...base, audience: audienceStore }),
     responses: createResponseService({
       ...base,
       counters,

@@ -3,6 +3,7 @@ import {
   type Subscriber,
   type TelegramUserFields,
 } from '../db/subscriber.repository.js';
+import type { AudienceCountsService } from './audience-counts.service.js';
 import { toCsv } from './csv.js';
 import { type Page, pageWindow, type ServiceDeps, systemClock } from './deps.js';
 
@@ -18,7 +19,16 @@ const fullName = (s: Pick<Subscriber, 'firstName' | 'lastName'>) =>
   [s.firstName, s.lastName].filter(Boolean).join(' ');
 
 /** Telegram users: direct-message subscription, group membership as seen by the bot, blocks, segments. */
-export function createSubscriberService({ models, logger, clock = systemClock }: ServiceDeps) {
+/**
+ * Every change of who can be reached (subscribe, unsubscribe, block) is reported to the audience
+ * counts with the state just written.
+ */
+export function createSubscriberService({
+  models,
+  logger,
+  clock = systemClock,
+  counts,
+}: ServiceDeps & { counts: AudienceCountsService }) {
   const repo = createSubscriberRepository(models);
 
   return {
@@ -34,11 +44,18 @@ export function createSubscriberService({ models, logger, clock = systemClock }:
       const before = await repo.upsertProfile(user, { subscribed: true });
       // Only a finished subscription (it has its date) counts: when the upsert is retried after its
       // answer was lost, `before` is what the first attempt wrote, subscribed but not yet dated.
-      if (before?.subscribed && before.subscribedAt) return true;
+      if (before?.subscribed && before.subscribedAt) {
+        await counts.subscribersAre([{ id: user.id, subscribed: true, blocked: before.blocked }]);
+        return true;
+      }
+      const unblock = before?.blockedBy === 'user';
       await repo.updateReturningBefore(user.id, {
-        $set: { subscribedAt: clock(), ...(before?.blockedBy === 'user' ? { blocked: false } : {}) },
-        ...(before?.blockedBy === 'user' ? { $unset: { blockedBy: 1 } } : {}),
+        $set: { subscribedAt: clock(), ...(unblock ? { blocked: false } : {}) },
+        ...(unblock ? { $unset: { blockedBy: 1 } } : {}),
       });
+      await counts.subscribersAre([
+        { id: user.id, subscribed: true, blocked: unblock ? false : (before?.blocked ?? false) },
+      ]);
       logger.info({ userId: user.id }, 'subscribed');
       return false;
     },
@@ -48,6 +65,7 @@ export function createSubscriberService({ models, logger, clock = systemClock }:
       const before = await repo.updateReturningBefore(userId, {
         $set: { subscribed: false, unsubscribedAt: clock() },
       });
+      if (before) await counts.subscribersAre([{ id: userId, subscribed: false, blocked: before.blocked }]);
       if (before?.subscribed) logger.info({ userId }, 'unsubscribed');
       return before?.subscribed === true;
     },
@@ -65,7 +83,10 @@ export function createSubscriberService({ models, logger, clock = systemClock }:
     /** `admin`: blocked from the admin's list; `user`: the user blocked the bot (a 403 on send). */
     async block(userId: number, by: 'admin' | 'user' = 'admin'): Promise<boolean> {
       const before = await repo.updateReturningBefore(userId, { $set: { blocked: true, blockedBy: by } });
-      if (before) logger.info({ userId, by }, 'subscriber blocked');
+      if (before) {
+        await counts.subscribersAre([{ id: userId, subscribed: before.subscribed, blocked: true }]);
+        logger.info({ userId, by }, 'subscriber blocked');
+      }
       return before !== null;
     },
 

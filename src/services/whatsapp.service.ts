@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import { createAdminRepository } from '../db/admin.repository.js';
-import { createWhatsAppRepository } from '../db/whatsapp.repository.js';
+import { type ContactCounts, createWhatsAppRepository } from '../db/whatsapp.repository.js';
 import { DomainError } from '../domain/errors.js';
 import type { ServiceDeps } from './deps.js';
 
@@ -125,8 +125,8 @@ export function createWhatsAppLink(redis: Redis, prefix = 'mb:') {
 export type WhatsAppLink = ReturnType<typeof createWhatsAppLink>;
 
 /** The database side: test numbers and the go-ahead after a test message. */
-export function createWhatsAppService({ models }: ServiceDeps) {
-  const repo = createWhatsAppRepository(models);
+export function createWhatsAppService({ models, audience }: ServiceDeps & { audience: ContactCounts }) {
+  const repo = createWhatsAppRepository(models, audience);
   const admins = createAdminRepository(models);
   return {
     normalizePhone,

@@ -1,6 +1,7 @@
 import type { Api } from 'grammy';
 import type { Redis } from 'ioredis';
 import type { Config } from '../config.js';
+import { createAudienceStore } from '../db/audience.store.js';
 import { type CounterStore, createCounterStore } from '../db/counter.store.js';
 import {
   createDispatchRepository,
@@ -145,13 +146,15 @@ export function createWhatsAppRole(deps: WhatsAppRoleDeps): WhatsAppRole {
   const link = createWhatsAppLink(deps.redis, deps.keyPrefix);
   const database = models.Campaign.db.name;
   const counters = deps.counters ?? createCounterStore(deps.redis, { database, logger: log });
+  const audience = createAudienceStore(deps.redis, { database });
   const repo = createDispatchRepository(models, {
     counters,
+    audience,
     reach:
       deps.reach ??
       createReachIndex(deps.redis, { database, ttlMs: reachTtlMs(config.RESPONSE_WINDOW_HOURS) }),
   });
-  const wa = createWhatsAppRepository(models);
+  const wa = createWhatsAppRepository(models, audience);
   const receipts = createReceiptRepository(models, counters);
   const notifier = createAdminNotifier({
     api: deps.api,

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { type Connection, Types } from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAnalyticsRepository } from '../../src/db/analytics.repository.js';
+import { createAudienceStore } from '../../src/db/audience.store.js';
 import { createCampaignRepository } from '../../src/db/campaign.repository.js';
 import { createContactRepository } from '../../src/db/contact.repository.js';
 import { createCounterStore } from '../../src/db/counter.store.js';
@@ -17,8 +18,11 @@ import { createReceiptRepository, WA_ACK } from '../../src/db/receipt.repository
 import { createSubscriberRepository } from '../../src/db/subscriber.repository.js';
 import { createTrackingRepository } from '../../src/db/tracking.repository.js';
 import { createWhatsAppRepository } from '../../src/db/whatsapp.repository.js';
-import type { CampaignStatus, Platform } from '../../src/domain/campaign.js';
+import { type CampaignStatus, defaultAudience, type Platform } from '../../src/domain/campaign.js';
+import { createAudienceService } from '../../src/services/audience.service.js';
+import { createAudienceCountsService } from '../../src/services/audience-counts.service.js';
 import { createCampaignListService } from '../../src/services/campaign-list.service.js';
+import { createContactService } from '../../src/services/contact.service.js';
 import { campaignDoc } from '../services/setup.js';
 import {
   analyzeSchema,
@@ -259,6 +263,7 @@ describe('query plans on FerretDB/PostgreSQL: hot-path lookups use indexes', () 
   // The counters the repositories move (Redis; nothing of PostgreSQL's to explain there).
   const redis = createTestRedis();
   const counters = createCounterStore(redis, { database: DB, logger: testLogger });
+  const audience = createAudienceStore(redis, { database: DB });
   let admin: Connection | undefined;
   let tables = new Map<string, TableInfo>();
   let indexes = new Map<string, string>();
@@ -387,6 +392,8 @@ describe('query plans on FerretDB/PostgreSQL: hot-path lookups use indexes', () 
       await repo.upsertProfile({ id, first_name: 'Ann', language_code: 'en' });
       // a user never seen before: inserted by the first call, updated by the others
       await repo.upsertProfile({ id: 9_999_999_999, first_name: 'New' }, { subscribed: true });
+      // the groups screen's "add to segment" button
+      await repo.addSegment([id], 'vip');
     });
     expectIndexed(lookup, POINT_ROWS);
   }, 120_000);
@@ -394,11 +401,13 @@ describe('query plans on FerretDB/PostgreSQL: hot-path lookups use indexes', () 
   it('contact by phone: opt-out from the bot and STOP on WhatsApp', async () => {
     const lookup = await explain('contact by phone', async (models, i) => {
       const at = new Date();
-      expect(await createContactRepository(models).optOut(phoneOf(500 + i), at)).toBe(true);
-      const whatsapp = createWhatsAppRepository(models);
+      expect(await createContactRepository(models).optOut(phoneOf(500 + i), at)).not.toBeNull();
+      const whatsapp = createWhatsAppRepository(models, audience);
       await whatsapp.optOut(phoneOf(600 + i), at);
       // a number we had no contact for is stored opted out
       await whatsapp.optOut('+4915299999999', at);
+      // WhatsApp says a number is not on it
+      await whatsapp.markInvalid([phoneOf(700 + i)]);
     });
     expectIndexed(lookup, POINT_ROWS);
   }, 120_000);
@@ -530,5 +539,76 @@ describe('query plans on FerretDB/PostgreSQL: hot-path lookups use indexes', () 
       expect(page.items.length).toBeGreaterThan(0);
     });
     expectIndexed(lookup);
+  }, 120_000);
+
+  const audienceServices = (models: Models) => {
+    const counts = createAudienceCountsService({ models, logger: testLogger, store: audience });
+    return {
+      counts,
+      audience: createAudienceService({ models, logger: testLogger, counts }),
+      contacts: createContactService({ models, logger: testLogger, counts }),
+    };
+  };
+  /** Reachable contacts of the given segments (all without), from the data as inserted and changed above. */
+  const reachableContacts = (segments?: string[]) => {
+    let n = 0;
+    for (const c of contactDocs()) {
+      const i = Number(c.phone.slice(6));
+      const changed =
+        (i >= 500 && i < 500 + REPEAT) || (i >= 600 && i < 600 + REPEAT) || (i >= 700 && i < 700 + REPEAT);
+      if (c.optedOut || !c.valid || changed) continue;
+      if (!segments || c.segments.some((s) => segments.includes(s as string))) n++;
+    }
+    return n;
+  };
+
+  it('the reach estimate: all subscribers, two segments, picked contacts and subscribers, imported numbers, groups', async () => {
+    // Every process builds the audience counts when it starts, as main.ts does.
+    expect(await audienceServices(await createModels(admin!)).counts.ensureCounts()).toBe(true);
+    const picked = (
+      await admin!
+        .db!.collection('contacts')
+        .find({}, { projection: { _id: 1 } })
+        .limit(50)
+        .toArray()
+    ).map((d) => String(d._id));
+    let reachable = 1; // the user the first /start test subscribed
+    for (const s of subscriberDocs()) if (s.subscribed && !s.blocked) reachable++;
+    const wa = defaultAudience('whatsapp');
+    const tg = defaultAudience('telegram');
+    const lookup = await explain('reach estimate', async (models, i) => {
+      const { audience: reach } = audienceServices(models);
+      expect(await reach.estimateReach({ ...tg, allSubscribers: true })).toBe(reachable);
+      expect(await reach.estimateReach(wa)).toBe(reachableContacts());
+      const two = [SEGMENTS[0]!, SEGMENTS[3]!];
+      expect(await reach.estimateReach({ ...wa, all: false, segments: two })).toBe(reachableContacts(two));
+      expect(await reach.estimateReach({ ...wa, all: false, contactIds: picked })).toBeGreaterThan(40);
+      const imported = Array.from({ length: 40 }, (_, k) =>
+        k % 2 ? phoneOf(1000 + k * 181 + i) : `+49152${k}${i}0000`,
+      );
+      expect(await reach.estimateReach({ ...wa, all: false, importedPhones: imported })).toBeGreaterThan(30);
+      const people = Array.from({ length: 50 }, (_, k) => subscriberId(k * 397 + i));
+      expect(await reach.estimateReach({ ...tg, directSubscriberIds: people })).toBeGreaterThan(40);
+      await reach.estimateReach({ ...tg, groupIds: [-1_001_000_000_000, -1_001_000_000_001] });
+    });
+    expectIndexed(lookup, POINT_ROWS);
+  }, 120_000);
+
+  it('/contacts: the overview, a page of every contact and a page of one segment, by phone', async () => {
+    const segment = SEGMENTS[2]!;
+    const inSegment = [...contactDocs()].filter((c) => c.segments.includes(segment)).map((c) => c.phone);
+    const lookup = await explain('/contacts pages', async (models, i) => {
+      const { contacts } = audienceServices(models);
+      const counts = await contacts.segmentCounts();
+      expect(counts.find((c) => c.segment === segment)?.count).toBe(inSegment.length);
+      expect((await contacts.list({ page: 1, pageSize: 1 })).total).toBe(CONTACTS + 1);
+      const page = await contacts.list({ page: 37 + i, pageSize: 10 });
+      expect(page.items.map((c) => c.phone)).toEqual(
+        Array.from({ length: 10 }, (_, k) => phoneOf((36 + i) * 10 + k)),
+      );
+      const one = await contacts.list({ segment, page: 12 + i, pageSize: 10 });
+      expect(one.items.map((c) => c.phone)).toEqual(inSegment.slice((11 + i) * 10, (12 + i) * 10));
+    });
+    expectIndexed(lookup, POINT_ROWS);
   }, 120_000);
 });

@@ -141,11 +141,15 @@ describe('repositories on FerretDB', () => {
     const repo = createContactRepository(models);
     expect(
       await repo.upsertMany([{ phone: '+12025550150', name: 'Ann', segments: ['VIP Customers'] }], 'import'),
-    ).toEqual({ added: 1, updated: 0 });
-    expect(await repo.optOut('+12025550150', new Date())).toBe(true);
-    expect(await repo.upsertMany([{ phone: '+12025550150', segments: ['New Leads'] }], 'import')).toEqual({
+    ).toMatchObject({ added: 1, updated: 0 });
+    // Both writes return the contact as written (the audience counts take it from there).
+    expect(await repo.optOut('+12025550150', new Date())).toMatchObject({ optedOut: true });
+    expect(
+      await repo.upsertMany([{ phone: '+12025550150', segments: ['New Leads'] }], 'import'),
+    ).toMatchObject({
       added: 0,
       updated: 1,
+      contacts: [{ phone: '+12025550150', optedOut: true, segments: ['VIP Customers', 'New Leads'] }],
     });
     const [contact] = await repo.list(undefined, 0, 10);
     expect(contact).toMatchObject({
