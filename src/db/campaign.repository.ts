@@ -44,7 +44,7 @@ export interface Campaign {
   settings: PlatformSettings;
   run: number;
   runs: CampaignRun[];
-  lease?: { owner?: string; expiresAt?: Date };
+  lease?: { owner?: string; expiresAt?: Date; epoch?: number };
   startedBy?: number;
   progress?: { chatId?: number; messageId?: number };
   pauseReason?: string;

@@ -45,7 +45,7 @@ export function createDeliveryRepository({ Delivery }: Pick<Models, 'Delivery'>)
     async removeWorkingSets(campaignId: number): Promise<void> {
       const { db } = Delivery;
       await Promise.all(
-        ['dispatch_pages', 'dispatch_claims', 'dispatch_leases'].map((name) =>
+        ['dispatch_pages', 'dispatch_claims', 'dispatch_leases', 'campaign_controls'].map((name) =>
           db.collection(name).deleteMany({ campaignId }),
         ),
       );

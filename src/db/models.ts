@@ -1,6 +1,7 @@
 import type { Connection, Model } from 'mongoose';
 import { createAnalyticsRepository } from './analytics.repository.js';
 import { type CampaignDoc, campaignSchema } from './campaign.model.js';
+import { createCampaignControlsRepository } from './campaign-controls.repository.js';
 import { campaignListIndex } from './campaign-list-index.js';
 import { type ChatDoc, chatSchema } from './chat.model.js';
 import { type ContactDoc, contactSchema } from './contact.model.js';
@@ -65,6 +66,7 @@ export async function createModels(conn: Connection): Promise<Models> {
     // Side collections written through the driver: the indexes their lookups by campaign need.
     createAnalyticsRepository(models).init(),
     createDeliveryRepository(models).init(),
+    createCampaignControlsRepository(models).init(),
   ]);
   return models;
 }

@@ -1,4 +1,5 @@
 import type { Config } from '../config.js';
+import type { ControlAction } from '../db/campaign-controls.repository.js';
 import type {
   ClaimedCampaign,
   DispatchCampaign,
@@ -83,6 +84,13 @@ export abstract class LeasedRun<Extra extends string = never, Why extends string
 
   get campaignId(): number {
     return this.c.id;
+  }
+
+  /** An admin's pause or cancel, from the control record (campaign-controls.repository.ts). */
+  private asked: ControlAction | undefined;
+  protected stopAsked(action: ControlAction): void {
+    this.asked ??= action;
+    this.stop(action === 'pause' ? 'paused' : 'cancelled');
   }
 
   /** Stops taking new recipients; calls under way finish, the rest stays pending. */
@@ -285,8 +293,9 @@ export abstract class LeasedRun<Extra extends string = never, Why extends string
     const { repo, config } = this.common;
     const leaseMs = config.LEASE_SECONDS * 1000;
     try {
-      const seen = await repo.readControl(this.c.id);
-      if (!seen || seen.epoch !== this.lease.epoch) this.stop('lease_lost');
+      const seen = await repo.readControl(this.c.id, this.lease);
+      if (seen?.asked) this.stopAsked(seen.asked);
+      else if (!seen || seen.epoch !== this.lease.epoch) this.stop('lease_lost');
       else if (seen.status === 'cancelled') this.stop('cancelled');
       else if (seen.status !== 'sending') this.stop('paused');
       else if (Date.now() - this.lastRenewAt >= leaseMs / 3) {
@@ -324,6 +333,10 @@ export abstract class LeasedRun<Extra extends string = never, Why extends string
     const { repo } = this.common;
     const reason = this.stopReason;
     if (reason === 'lease_lost') return;
+    // An admin's pause or cancel the control record told us of: its status write may have been
+    // undone by one of ours (FerretDB writes whole documents back), so it is written again here.
+    const asked = this.asked;
+    if (asked) await this.serial(() => repo.applyControl(this.c, this.lease, asked));
     if (reason === 'shutdown' || this.unwritten()) {
       await this.serial(() => repo.releaseLease(this.c.id, this.lease));
       return;

@@ -1,4 +1,5 @@
 import { type Campaign, type CampaignSchedule, createCampaignRepository } from '../db/campaign.repository.js';
+import { type ControlAction, createCampaignControlsRepository } from '../db/campaign-controls.repository.js';
 import type { CounterStore } from '../db/counter.store.js';
 import { createDeliveryRepository } from '../db/delivery.repository.js';
 import type { FailureReason } from '../domain/analytics.js';
@@ -123,6 +124,16 @@ export function createCampaignService(
   const clock = deps.clock ?? systemClock;
   const repo = createCampaignRepository(models);
   const deliveries = createDeliveryRepository(models);
+  const controls = createCampaignControlsRepository(models);
+
+  /**
+   * A send under way also gets the request as a record its dispatcher reads (an insert: a
+   * dispatcher's own write-back cannot undo it, as it can undo the status on FerretDB).
+   */
+  async function askRunningSend(c: Campaign, action: ControlAction, adminId: number): Promise<void> {
+    if (c.status !== 'sending') return;
+    await controls.record(c.id, c.lease?.epoch ?? 0, action, adminId, clock());
+  }
 
   async function get(id: number): Promise<Campaign> {
     const campaign = await repo.get(id);
@@ -254,6 +265,7 @@ export function createCampaignService(
     async cancel(id: number, adminId: number): Promise<Campaign> {
       const c = await get(id);
       const cancelled = await repo.changeStatus(id, c.status, 'cancel', { set: { updatedBy: adminId } });
+      await askRunningSend(c, 'cancel', adminId);
       // A running send cleans up as it stops; a paused one has no dispatcher left to do it.
       if (c.status === 'paused') await deliveries.removeWorkingSets(id);
       return cancelled;
@@ -261,7 +273,11 @@ export function createCampaignService(
 
     async pause(id: number, adminId: number): Promise<Campaign> {
       const c = await get(id);
-      return repo.changeStatus(id, c.status, 'pause', { set: { pauseReason: 'manual', updatedBy: adminId } });
+      const paused = await repo.changeStatus(id, c.status, 'pause', {
+        set: { pauseReason: 'manual', updatedBy: adminId },
+      });
+      await askRunningSend(c, 'pause', adminId);
+      return paused;
     },
 
     /** paused → sending with an expired, ownerless lease: the next tick claims it and continues the same run. */

@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createCounterStore } from '../../src/db/counter.store.js';
+import { createServices, type Services } from '../../src/services/index.js';
 import { testLogger } from '../support/services.js';
 import {
   ADMIN_ID,
@@ -20,14 +21,23 @@ const sentCount = (env: Env, subs: readonly number[]) =>
 
 describe('dispatcher: pause, resume, cancel, retry and automatic pause', () => {
   let env: Env;
+  /** the campaign service, as the bot's Pause and Cancel buttons use it */
+  let services: Services;
   beforeAll(async () => {
     env = await createEnv();
+    services = createServices({
+      models: env.models,
+      logger: testLogger,
+      config: { ADMIN_IDS: [ADMIN_ID], DEFAULT_TIMEZONE: 'UTC' },
+      redis: env.redis,
+    });
   });
   afterEach(async () => {
     await stopDispatchers();
     env.emulator.clearFaults();
   });
   afterAll(async () => {
+    await services.counters.close();
     await env.close();
   });
 
@@ -37,11 +47,7 @@ describe('dispatcher: pause, resume, cancel, retry and automatic pause', () => {
     const dispatcher = startDispatcher(env, { TELEGRAM_GLOBAL_RATE: '20' });
     await dispatcher.start();
     await env.emulator.waitFor(() => sentCount(env, subs) >= 10, 20_000);
-    // what the campaign service does for "pause"
-    await env.models.Campaign.updateOne(
-      { _id: id, status: 'sending' },
-      { $set: { status: 'paused' } },
-    ).exec();
+    await services.campaigns.pause(id, ADMIN_ID);
     const paused = await waitForStatus(env, id, ['paused'], 10_000, (d) => !d.lease?.owner);
     const atPause = sentCount(env, subs);
     expect(atPause).toBeLessThan(40);
@@ -76,10 +82,7 @@ describe('dispatcher: pause, resume, cancel, retry and automatic pause', () => {
     const dispatcher = startDispatcher(env, { TELEGRAM_GLOBAL_RATE: '20' });
     await dispatcher.start();
     await env.emulator.waitFor(() => sentCount(env, subs) >= 10, 20_000);
-    await env.models.Campaign.updateOne(
-      { _id: id, status: 'sending' },
-      { $set: { status: 'cancelled' } },
-    ).exec();
+    await services.campaigns.cancel(id, ADMIN_ID);
     const doc = await waitForStatus(env, id, ['cancelled'], 10_000, (d) => !d.lease?.owner);
     await dispatcher.tick();
     await dispatcher.stop();
@@ -87,6 +90,28 @@ describe('dispatcher: pause, resume, cancel, retry and automatic pause', () => {
     expect(sent).toBeLessThan(40);
     expect(Math.max(...sendsPerChat(env, subs).values())).toBe(1);
     expect(doc.runs).toMatchObject([{ run: 1, outcome: 'cancelled', sent }]);
+  });
+
+  it("a pause or cancel whose status write was undone by the dispatcher's own write still stops the run", async () => {
+    // On FerretDB an update writes the whole document back: the dispatcher's cursor save landing
+    // just after the admin's press can restore `sending`. Made to happen here by writing it back.
+    for (const action of ['pause', 'cancel'] as const) {
+      const subs = await addSubscribers(env, 40);
+      const id = await createCampaign(env, { audience: { directSubscriberIds: subs }, startedBy: ADMIN_ID });
+      const dispatcher = startDispatcher(env, { TELEGRAM_GLOBAL_RATE: '20' });
+      await dispatcher.start();
+      await env.emulator.waitFor(() => sentCount(env, subs) >= 5, 20_000);
+      await services.campaigns[action](id, ADMIN_ID);
+      await env.models.Campaign.updateOne({ _id: id }, { $set: { status: 'sending' } }).exec();
+      const wanted = action === 'pause' ? 'paused' : 'cancelled';
+      const doc = await waitForStatus(env, id, [wanted], 10_000, (d) => !d.lease?.owner);
+      await dispatcher.stop();
+      const sent = sentCount(env, subs);
+      expect(sent).toBeLessThan(40);
+      expect(doc.counters.sent).toBe(sent);
+      if (action === 'pause') expect(doc.pauseReason).toBe('manual');
+      await stopDispatchers();
+    }
   });
 
   it('retry failed resends only the failed deliveries, in the same run', async () => {

@@ -1,6 +1,7 @@
 import type { Model } from 'mongoose';
 import type { CampaignStatus, Platform } from '../../domain/campaign.js';
 import { type CampaignAction, transition } from '../../domain/lifecycle.js';
+import { type ControlAction, createCampaignControlsRepository } from '../campaign-controls.repository.js';
 import type { CounterStore } from '../counter.store.js';
 import type { Models } from '../models.js';
 import {
@@ -35,6 +36,7 @@ export function createRunStateRepository(models: Models, counters: CounterStore)
     Model<Record<string, unknown>>
   >;
   const Leases = models.Campaign.db.collection<LeaseDoc>('dispatch_leases');
+  const controls = createCampaignControlsRepository(models);
   const SENDING = transition('scheduled', 'start');
 
   // The epoch, not the owner's name, is the lease: two claims can never produce the same epoch
@@ -158,12 +160,37 @@ export function createRunStateRepository(models: Models, counters: CounterStore)
       return doc ? (doc.status as CampaignStatus) : null;
     },
 
-    /** The status and epoch, read only: the frequent pause/cancel check writes nothing. */
-    async readControl(id: number): Promise<{ status: CampaignStatus; epoch: number } | null> {
-      const doc = await Campaign.findById(id, { status: 1, lease: 1 }).lean().exec();
+    /**
+     * The status, the epoch and an admin's pause or cancel for the epoch we hold (see
+     * campaign-controls.repository.ts), read only: the frequent check writes nothing.
+     */
+    async readControl(
+      id: number,
+      lease?: LeaseToken,
+    ): Promise<{ status: CampaignStatus; epoch: number; asked: ControlAction | null } | null> {
+      const [doc, asked] = await Promise.all([
+        Campaign.findById(id, { status: 1, lease: 1 }).lean().exec(),
+        lease ? controls.read(id, lease.epoch) : null,
+      ]);
       if (!doc) return null;
-      const lease = doc.lease as { epoch?: number } | undefined;
-      return { status: doc.status as CampaignStatus, epoch: lease?.epoch ?? 0 };
+      const epoch = (doc.lease as { epoch?: number } | undefined)?.epoch ?? 0;
+      return { status: doc.status as CampaignStatus, epoch, asked };
+    },
+
+    /**
+     * An admin's pause or cancel whose status write a concurrent write-back undid: the run, stopped
+     * by the control record, writes it (while the campaign is still `sending` under our lease).
+     */
+    async applyControl(c: DispatchCampaign, lease: LeaseToken, action: ControlAction): Promise<void> {
+      await Campaign.updateOne(
+        { ...leaseFilter(c.id, lease), status: SENDING },
+        {
+          $set: {
+            status: transition(SENDING, action),
+            ...(action === 'pause' ? { pauseReason: 'manual' } : {}),
+          },
+        },
+      ).exec();
     },
 
     async releaseLease(id: number, lease: LeaseToken): Promise<void> {
