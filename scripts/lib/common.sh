@@ -30,6 +30,13 @@ apt_install() {
 
 ensure_node_modules() {
   command -v node >/dev/null 2>&1 || die "Node.js 20.19+ is required (https://nodejs.org)"
+  # A node_modules shared through a symlink (several checkouts of one machine) belongs to the checkout
+  # it points into: npm ci here would empty it under everyone who uses it.
+  if [ -L "$ROOT/node_modules" ]; then
+    [ -x "$ROOT/node_modules/.bin/tsc" ] \
+      || die "node_modules links to an incomplete install: run npm ci in $(dirname "$(readlink -f "$ROOT/node_modules")")"
+    return
+  fi
   local stamp="$ROOT/node_modules/.install-stamp"
   if [ ! -f "$stamp" ] || [ "$ROOT/package-lock.json" -nt "$stamp" ]; then
     log "npm ci"
