@@ -14,7 +14,7 @@ import { createTelegramMessenger } from './dispatch/messengers/telegram.messenge
 import { MetricsRegistry } from './dispatch/metrics.js';
 import { type Handler, startHttpServer } from './http/server.js';
 import { trackingRoutes } from './http/tracking.routes.js';
-import { createLogger, type Logger, scrubToken } from './logger.js';
+import { createLogger, type Logger } from './logger.js';
 import { createServices } from './services/index.js';
 import { createTestSender } from './services/send-test.js';
 import { createWhatsAppRole } from './whatsapp/role.js';
@@ -34,7 +34,19 @@ async function main(): Promise<void> {
     throw err;
   }
 
-  const logger = createLogger(config.LOG_LEVEL, { roles: config.ROLES.join(',') });
+  const logger = createLogger(
+    config.LOG_LEVEL,
+    { roles: config.ROLES.join(',') },
+    {
+      secrets: [
+        config.BOT_TOKEN,
+        config.WEBHOOK_SECRET,
+        config.CLICK_SECRET,
+        config.MONGODB_URI,
+        config.REDIS_URL,
+      ],
+    },
+  );
   const stops: { name: string; stop: Stop }[] = [];
   const shutdown = createShutdown(stops, logger);
   process.once('SIGINT', () => void shutdown('SIGINT'));
@@ -44,17 +56,17 @@ async function main(): Promise<void> {
   // before and after its call, so no state hangs on the lost promise. An exception thrown out of a
   // callback is: the process shuts down (exit 1), and the leases let a restarted one continue.
   process.on('unhandledRejection', (reason) => {
-    logger.error({ err: scrubToken(String(reason)) }, 'unhandled rejection');
+    logger.error({ err: reason }, 'unhandled rejection');
   });
   process.on('uncaughtException', (err) => {
-    logger.fatal({ err: scrubToken(String(err)) }, 'uncaught exception');
+    logger.fatal({ err }, 'uncaught exception');
     void shutdown('uncaught exception', 1);
   });
 
   try {
     await startRoles(config, logger, stops);
   } catch (err) {
-    logger.fatal({ err: scrubToken(String(err)) }, 'startup failed');
+    logger.fatal({ err }, 'startup failed');
     await shutdown('startup failure', 1);
   }
 }
@@ -74,16 +86,13 @@ async function startRoles(config: Config, logger: Logger, stops: { name: string;
   // No counters yet (an upgrade from before them, or Redis lost its data): one process rebuilds them
   // from the deliveries in the background; a screen asking for a campaign meanwhile recounts it.
   void services.figures.ensureCounters().catch((err: unknown) => {
-    logger.warn(
-      { err: String(err) },
-      'building the run counters failed; scripts/reconcile.ts --repair does it',
-    );
+    logger.warn({ err }, 'building the run counters failed; scripts/reconcile.ts --repair does it');
   });
   // In the background: builds the /campaigns list index after an upgrade, and repairs rows a crash
   // between a campaign write and its index sync left behind.
   services.campaigns.checkListIndex().then(
     (corrected) => logger.info({ corrected }, 'campaign list index checked'),
-    (err: unknown) => logger.warn({ err: String(err) }, 'campaign list index check failed'),
+    (err: unknown) => logger.warn({ err }, 'campaign list index check failed'),
   );
 
   const routes: Record<string, Handler> = {};
@@ -104,7 +113,7 @@ async function startRoles(config: Config, logger: Logger, stops: { name: string;
     await bot.init();
     logger.info({ username: bot.botInfo.username }, 'bot ready');
     await registerCommands(bot.api, config.ADMIN_IDS, translate).catch((err) =>
-      logger.warn({ err: scrubToken(String(err)) }, 'setMyCommands failed; the menu keeps its old entries'),
+      logger.warn({ err }, 'setMyCommands failed; the menu keeps its old entries'),
     );
     if (config.BOT_MODE === 'webhook') {
       routes['/telegram/webhook'] = webhookCallback(bot, 'http', {
@@ -203,7 +212,7 @@ function createShutdown(stops: { name: string; stop: Stop }[], logger: Logger) {
           await stop();
           logger.debug({ name }, 'stopped');
         } catch (err) {
-          logger.warn({ name, err: String(err) }, 'stop failed');
+          logger.warn({ name, err }, 'stop failed');
         }
       }
       logger.info('bye');
