@@ -1,7 +1,7 @@
 import { type RunnerHandle, run } from '@grammyjs/runner';
-import { Api, webhookCallback } from 'grammy';
+import { Api, BotError, webhookCallback } from 'grammy';
 import { registerCommands } from './bot/commands.js';
-import { createBot, createBotI18n } from './bot/create-bot.js';
+import { ALLOWED_UPDATES, createBot, createBotI18n } from './bot/create-bot.js';
 import { translator } from './bot/i18n.js';
 import { createTrainingRouter } from './bot/training-router.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
@@ -13,6 +13,7 @@ import { createDispatcher } from './dispatch/dispatcher.js';
 import { createTelegramMessenger } from './dispatch/messengers/telegram.messenger.js';
 import { MetricsRegistry } from './dispatch/metrics.js';
 import { type Handler, startHttpServer } from './http/server.js';
+import { telegramWebhookRoute, WEBHOOK_PATH } from './http/telegram-webhook.js';
 import { trackingRoutes } from './http/tracking.routes.js';
 import { createLogger, type Logger } from './logger.js';
 import { createServices } from './services/index.js';
@@ -42,6 +43,7 @@ async function main(): Promise<void> {
         config.BOT_TOKEN,
         config.WEBHOOK_SECRET,
         config.CLICK_SECRET,
+        config.METRICS_TOKEN,
         config.MONGODB_URI,
         config.REDIS_URL,
       ],
@@ -108,6 +110,8 @@ async function startRoles(config: Config, logger: Logger, stops: { name: string;
   // Replies the trained model cannot answer go to the admins, from whichever role received them.
   services.training.useRouter(createTrainingRouter({ api: sendApi, translate, services, logger }));
 
+  // Run once the http role listens: Telegram starts calling the webhook as soon as it is set.
+  const afterListen: (() => Promise<void>)[] = [];
   if (wantsBot) {
     const bot = createBot(deps, { i18n });
     await bot.init();
@@ -115,25 +119,34 @@ async function startRoles(config: Config, logger: Logger, stops: { name: string;
     await registerCommands(bot.api, config.ADMIN_IDS, translate).catch((err) =>
       logger.warn({ err }, 'setMyCommands failed; the menu keeps its old entries'),
     );
-    if (config.BOT_MODE === 'webhook') {
-      routes['/telegram/webhook'] = webhookCallback(bot, 'http', {
-        ...(config.WEBHOOK_SECRET ? { secretToken: config.WEBHOOK_SECRET } : {}),
-      }) as unknown as Handler;
+    const { WEBHOOK_SECRET: secret, PUBLIC_URL: publicUrl } = config;
+    if (config.BOT_MODE === 'webhook' && secret && publicUrl) {
+      // Past Telegram's own wait the update goes on here, answered 200, so that it is not sent again.
+      const onUpdate = webhookCallback(bot, 'http', { onTimeout: 'return', timeoutMilliseconds: 50_000 });
+      routes[WEBHOOK_PATH] = telegramWebhookRoute({
+        secret,
+        logger,
+        handle: async (req, res) => {
+          try {
+            await onUpdate(req, res);
+          } catch (err) {
+            // A failed update is the bot's error path (bot.catch), as in polling mode; Telegram gets
+            // a 200 so that it does not send the same update again and again.
+            if (!(err instanceof BotError)) throw err;
+            await bot.errorHandler(err);
+            if (!res.headersSent) res.writeHead(200).end();
+          }
+        },
+      });
+      const url = `${publicUrl.replace(/\/+$/, '')}${WEBHOOK_PATH}`;
+      afterListen.push(async () => {
+        await bot.api.setWebhook(url, { secret_token: secret, allowed_updates: [...ALLOWED_UPDATES] });
+        logger.info({ url }, 'webhook set');
+      });
     } else {
       await bot.api.deleteWebhook();
       const runner: RunnerHandle = run(bot, {
-        runner: {
-          fetch: {
-            allowed_updates: [
-              'message',
-              'channel_post',
-              'callback_query',
-              'my_chat_member',
-              'chat_member',
-              'message_reaction_count',
-            ],
-          },
-        },
+        runner: { fetch: { allowed_updates: [...ALLOWED_UPDATES] } },
       });
       stops.push({ name: 'bot', stop: () => runner.isRunning() && runner.stop() });
     }
@@ -194,6 +207,7 @@ async function startRoles(config: Config, logger: Logger, stops: { name: string;
     });
     stops.push({ name: 'http', stop: () => http.stop() });
   }
+  for (const step of afterListen) await step();
   logger.info({ roles: config.ROLES }, 'started');
 }
 

@@ -24,6 +24,16 @@ import { whatsappFeature } from './features/whatsapp.js';
 import { createI18n } from './i18n.js';
 import { depsMiddleware } from './middlewares/deps.js';
 
+/** What the bot asks Telegram for, by long polling (the runner) or webhook (setWebhook). */
+export const ALLOWED_UPDATES = [
+  'message',
+  'channel_post',
+  'callback_query',
+  'my_chat_member',
+  'chat_member',
+  'message_reaction_count',
+] as const;
+
 /** A wizard left alone for a week is forgotten. */
 const CONVERSATION_TTL_SECONDS = 7 * 24 * 60 * 60;
 
