@@ -35,6 +35,8 @@ async function main(): Promise<void> {
     throw err;
   }
 
+  // Whatever this process writes (the WhatsApp session, Chromium's profile) is its owner's only.
+  process.umask(0o077);
   const logger = createLogger(
     config.LOG_LEVEL,
     { roles: config.ROLES.join(',') },
@@ -197,6 +199,7 @@ async function startRoles(config: Config, logger: Logger, stops: { name: string;
       logger,
       routes,
       metrics: () => metrics.render(),
+      ...(config.METRICS_TOKEN ? { metricsToken: config.METRICS_TOKEN } : {}),
       health: async () => ({
         mongodb: mongo.readyState === 1,
         redis: await redis.ping().then(
