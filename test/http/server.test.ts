@@ -68,6 +68,14 @@ describe('the http role, called as anyone on the network would', () => {
       expect(ok.status).toBe(200);
       expect(await ok.text()).toBe(METRICS);
     });
+
+    it('a malformed escape in a click or goal link is a quiet 404, not a 500 and an error in the log', async () => {
+      for (const path of ['/c/%E0%A4%A', '/c/%', '/g/%E0%A4%A']) {
+        const res = await fetch(`${base}${path}`, { redirect: 'manual' });
+        expect({ path, status: res.status }).toEqual({ path, status: 404 });
+      }
+      expect(logs.lines.filter((l) => Number(l.level) >= 50)).toEqual([]);
+    });
   });
 
   describe('without METRICS_TOKEN', () => {
