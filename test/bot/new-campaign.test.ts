@@ -421,8 +421,12 @@ describe('/newcampaign wizard', () => {
     const platformMessage = admin.lastBotMessage()!;
     await admin.pressAndWait('✈️ Telegram', /What kind/);
     const query = admin.pressButton('🟢 WhatsApp', { messageId: platformMessage.message_id });
-    expect((await admin.waitForAnswer(query)).text).toBe('This list has changed. Here is a fresh one.');
-    // Still on the type question, still Telegram.
+    expect((await admin.waitForAnswer(query)).text).toBe(
+      'That button belongs to an earlier question: nothing was changed. Here is the current one again.',
+    );
+    // Still on the type question, still Telegram, asked again below.
+    const again = await admin.waitForReply(/What kind/);
+    expect(again.message_id).toBeGreaterThan(platformMessage.message_id + 1);
     await admin.pressAndWait('Engagement', /audience \(Telegram\)/);
   });
 
@@ -445,7 +449,10 @@ describe('/newcampaign wizard', () => {
     // The wizard is gone: text is no longer taken as an answer, its buttons are outdated.
     await admin.sendAndWait('Hello?', /I didn't understand that/);
     const query = admin.pressButton('🚀 Send now');
-    expect((await admin.waitForAnswer(query)).text).toBe('This list has changed. Here is a fresh one.');
+    expect((await admin.waitForAnswer(query)).text).toBe(
+      'This button is outdated: nothing was changed. Here is the menu.',
+    );
+    await admin.waitForReply(/Welcome, Olivia/);
     await admin.sendAndWait('/cancel', /There is nothing to cancel/);
   });
 
