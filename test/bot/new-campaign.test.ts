@@ -279,6 +279,10 @@ describe('/newcampaign wizard', () => {
       await admin.pressAndWait('🕐 Schedule', /Step 4 of 6: date/);
       await admin.sendAndWait('2020-01-01', /2020-01-01 is in the past[\s\S]*Step 4 of 6: date/);
       await admin.sendAndWait('2020-13-45', /is not a date[\s\S]*Step 4 of 6: date/);
+      await admin.sendAndWait(
+        '2206-01-01',
+        /“2206-01-01” is too far ahead: the latest date is 2100-12-31\. Check the year\.[\s\S]*Step 4 of 6: date/,
+      );
       const date = futureDate('UTC', 3);
       await admin.sendAndWait(date, /Step 4 of 6: time/);
       await admin.sendAndWait('25:00', /“25:00” is not a time[\s\S]*Step 4 of 6: time/);
@@ -296,6 +300,7 @@ describe('/newcampaign wizard', () => {
       await admin.sendAndWait('every monday', /is not a valid cron expression[\s\S]*Type a cron expression/);
       await admin.pressAndWait('⬅ Back', /Send it once, or repeat it/);
       await admin.pressAndWait('Weekly', /Step 4 of 6: end date/);
+      await admin.sendAndWait('2101-01-01', /too far ahead: the latest date is 2100-12-31[\s\S]*end date/);
       const early = futureDate('UTC', 2);
       await admin.sendAndWait(
         early,
