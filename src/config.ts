@@ -28,6 +28,13 @@ const intList = (what: string) =>
       return out;
     });
 
+/** What Telegram accepts as a webhook secret_token (1–256 of these characters); we ask for 32 or more. */
+const SECRET_TOKEN = /^[A-Za-z0-9_-]{32,256}$/;
+const WEBHOOK_SECRET_RULE =
+  'expected 32 to 256 characters of A-Z, a-z, 0-9, _ and - (for example the output of: openssl rand -hex 32)';
+const METRICS_TOKEN_RULE =
+  'expected 32 to 256 characters of A-Z, a-z, 0-9, _ and - (for example the output of: openssl rand -hex 32)';
+
 const positiveNumber = (fallback: number) => z.coerce.number().positive().default(fallback);
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 const flag = (fallback: boolean) =>
@@ -45,7 +52,7 @@ const isTimeZone = (zone: string): boolean => {
   }
 };
 
-const schema = z.object({
+const fields = z.object({
   BOT_TOKEN: z
     .string({ error: 'is required: create a bot with @BotFather in Telegram and put its token in .env' })
     .regex(/^\d+:[\w-]{10,}$/, 'expected a token from @BotFather such as 123456789:AA…'),
@@ -82,7 +89,10 @@ const schema = z.object({
       return roles as Role[];
     }),
   BOT_MODE: z.enum(['polling', 'webhook']).default('polling'),
-  WEBHOOK_SECRET: z.string().min(16).optional(),
+  /** Telegram sends it in X-Telegram-Bot-Api-Secret-Token with every webhook call (required in webhook mode) */
+  WEBHOOK_SECRET: z.string().regex(SECRET_TOKEN, WEBHOOK_SECRET_RULE).optional(),
+  /** Bearer token for /metrics; without it /metrics answers only on a loopback address (README) */
+  METRICS_TOKEN: z.string().regex(SECRET_TOKEN, METRICS_TOKEN_RULE).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DEFAULT_TIMEZONE: z
     .string()
@@ -120,6 +130,30 @@ const schema = z.object({
     .optional(),
 });
 
+/** Settings that only make sense together: webhook mode needs its secret, its URL and the http role. */
+const schema = fields.superRefine((c, ctx) => {
+  if (c.BOT_MODE !== 'webhook' || !c.ROLES.includes('bot')) return;
+  if (!c.WEBHOOK_SECRET) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['WEBHOOK_SECRET'],
+      message: `is required when BOT_MODE=webhook: ${WEBHOOK_SECRET_RULE}`,
+    });
+  } else if (!c.PUBLIC_URL) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['PUBLIC_URL'],
+      message: 'is required when BOT_MODE=webhook: the public https URL Telegram sends updates to',
+    });
+  } else if (!c.ROLES.includes('http')) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['ROLES'],
+      message: `expected the http role next to the bot role when BOT_MODE=webhook (it serves /telegram/webhook); got "${c.ROLES.join(',')}"`,
+    });
+  }
+});
+
 export type Config = z.output<typeof schema>;
 
 export class ConfigError extends Error {
@@ -137,7 +171,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return parseEnv(schema, env);
 }
 
-const dbSchema = schema.pick({ MONGODB_URI: true, LOG_LEVEL: true });
+const dbSchema = fields.pick({ MONGODB_URI: true, LOG_LEVEL: true });
 export type DbConfig = z.output<typeof dbSchema>;
 
 /** Only what a database script (scripts/seed-demo.ts) needs, so it runs without a bot token. */
@@ -145,7 +179,7 @@ export function loadDbConfig(env: NodeJS.ProcessEnv = process.env): DbConfig {
   return parseEnv(dbSchema, env);
 }
 
-const storageSchema = schema.pick({ MONGODB_URI: true, REDIS_URL: true, LOG_LEVEL: true });
+const storageSchema = fields.pick({ MONGODB_URI: true, REDIS_URL: true, LOG_LEVEL: true });
 export type StorageConfig = z.output<typeof storageSchema>;
 
 /** MongoDB and Redis, for scripts that read both (scripts/reconcile.ts), without a bot token. */

@@ -1,7 +1,7 @@
 import { type RunnerHandle, run } from '@grammyjs/runner';
-import { Api, webhookCallback } from 'grammy';
+import { Api, BotError, webhookCallback } from 'grammy';
 import { registerCommands } from './bot/commands.js';
-import { createBot, createBotI18n } from './bot/create-bot.js';
+import { ALLOWED_UPDATES, createBot, createBotI18n } from './bot/create-bot.js';
 import { translator } from './bot/i18n.js';
 import { createTrainingRouter } from './bot/training-router.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
@@ -13,8 +13,9 @@ import { createDispatcher } from './dispatch/dispatcher.js';
 import { createTelegramMessenger } from './dispatch/messengers/telegram.messenger.js';
 import { MetricsRegistry } from './dispatch/metrics.js';
 import { type Handler, startHttpServer } from './http/server.js';
+import { telegramWebhookRoute, WEBHOOK_PATH } from './http/telegram-webhook.js';
 import { trackingRoutes } from './http/tracking.routes.js';
-import { createLogger, type Logger, scrubToken } from './logger.js';
+import { createLogger, type Logger } from './logger.js';
 import { createServices } from './services/index.js';
 import { createTestSender } from './services/send-test.js';
 import { createWhatsAppRole } from './whatsapp/role.js';
@@ -34,7 +35,22 @@ async function main(): Promise<void> {
     throw err;
   }
 
-  const logger = createLogger(config.LOG_LEVEL, { roles: config.ROLES.join(',') });
+  // Whatever this process writes (the WhatsApp session, Chromium's profile) is its owner's only.
+  process.umask(0o077);
+  const logger = createLogger(
+    config.LOG_LEVEL,
+    { roles: config.ROLES.join(',') },
+    {
+      secrets: [
+        config.BOT_TOKEN,
+        config.WEBHOOK_SECRET,
+        config.CLICK_SECRET,
+        config.METRICS_TOKEN,
+        config.MONGODB_URI,
+        config.REDIS_URL,
+      ],
+    },
+  );
   const stops: { name: string; stop: Stop }[] = [];
   const shutdown = createShutdown(stops, logger);
   process.once('SIGINT', () => void shutdown('SIGINT'));
@@ -44,17 +60,17 @@ async function main(): Promise<void> {
   // before and after its call, so no state hangs on the lost promise. An exception thrown out of a
   // callback is: the process shuts down (exit 1), and the leases let a restarted one continue.
   process.on('unhandledRejection', (reason) => {
-    logger.error({ err: scrubToken(String(reason)) }, 'unhandled rejection');
+    logger.error({ err: reason }, 'unhandled rejection');
   });
   process.on('uncaughtException', (err) => {
-    logger.fatal({ err: scrubToken(String(err)) }, 'uncaught exception');
+    logger.fatal({ err }, 'uncaught exception');
     void shutdown('uncaught exception', 1);
   });
 
   try {
     await startRoles(config, logger, stops);
   } catch (err) {
-    logger.fatal({ err: scrubToken(String(err)) }, 'startup failed');
+    logger.fatal({ err }, 'startup failed');
     await shutdown('startup failure', 1);
   }
 }
@@ -74,10 +90,7 @@ async function startRoles(config: Config, logger: Logger, stops: { name: string;
   // No counters yet (an upgrade from before them, or Redis lost its data): one process rebuilds them
   // from the deliveries in the background; a screen asking for a campaign meanwhile recounts it.
   void services.figures.ensureCounters().catch((err: unknown) => {
-    logger.warn(
-      { err: String(err) },
-      'building the run counters failed; scripts/reconcile.ts --repair does it',
-    );
+    logger.warn({ err }, 'building the run counters failed; scripts/reconcile.ts --repair does it');
   });
   // The audience counts (reach, segment counts, the /contacts lists), built once in the background
   // when missing; a screen asking meanwhile builds them itself or reads MongoDB.
@@ -91,7 +104,7 @@ async function startRoles(config: Config, logger: Logger, stops: { name: string;
   // between a campaign write and its index sync left behind.
   services.campaigns.checkListIndex().then(
     (corrected) => logger.info({ corrected }, 'campaign list index checked'),
-    (err: unknown) => logger.warn({ err: String(err) }, 'campaign list index check failed'),
+    (err: unknown) => logger.warn({ err }, 'campaign list index check failed'),
   );
 
   const routes: Record<string, Handler> = {};
@@ -107,32 +120,43 @@ async function startRoles(config: Config, logger: Logger, stops: { name: string;
   // Replies the trained model cannot answer go to the admins, from whichever role received them.
   services.training.useRouter(createTrainingRouter({ api: sendApi, translate, services, logger }));
 
+  // Run once the http role listens: Telegram starts calling the webhook as soon as it is set.
+  const afterListen: (() => Promise<void>)[] = [];
   if (wantsBot) {
     const bot = createBot(deps, { i18n });
     await bot.init();
     logger.info({ username: bot.botInfo.username }, 'bot ready');
     await registerCommands(bot.api, config.ADMIN_IDS, translate).catch((err) =>
-      logger.warn({ err: scrubToken(String(err)) }, 'setMyCommands failed; the menu keeps its old entries'),
+      logger.warn({ err }, 'setMyCommands failed; the menu keeps its old entries'),
     );
-    if (config.BOT_MODE === 'webhook') {
-      routes['/telegram/webhook'] = webhookCallback(bot, 'http', {
-        ...(config.WEBHOOK_SECRET ? { secretToken: config.WEBHOOK_SECRET } : {}),
-      }) as unknown as Handler;
+    const { WEBHOOK_SECRET: secret, PUBLIC_URL: publicUrl } = config;
+    if (config.BOT_MODE === 'webhook' && secret && publicUrl) {
+      // Past Telegram's own wait the update goes on here, answered 200, so that it is not sent again.
+      const onUpdate = webhookCallback(bot, 'http', { onTimeout: 'return', timeoutMilliseconds: 50_000 });
+      routes[WEBHOOK_PATH] = telegramWebhookRoute({
+        secret,
+        logger,
+        handle: async (req, res) => {
+          try {
+            await onUpdate(req, res);
+          } catch (err) {
+            // A failed update is the bot's error path (bot.catch), as in polling mode; Telegram gets
+            // a 200 so that it does not send the same update again and again.
+            if (!(err instanceof BotError)) throw err;
+            await bot.errorHandler(err);
+            if (!res.headersSent) res.writeHead(200).end();
+          }
+        },
+      });
+      const url = `${publicUrl.replace(/\/+$/, '')}${WEBHOOK_PATH}`;
+      afterListen.push(async () => {
+        await bot.api.setWebhook(url, { secret_token: secret, allowed_updates: [...ALLOWED_UPDATES] });
+        logger.info({ url }, 'webhook set');
+      });
     } else {
       await bot.api.deleteWebhook();
       const runner: RunnerHandle = run(bot, {
-        runner: {
-          fetch: {
-            allowed_updates: [
-              'message',
-              'channel_post',
-              'callback_query',
-              'my_chat_member',
-              'chat_member',
-              'message_reaction_count',
-            ],
-          },
-        },
+        runner: { fetch: { allowed_updates: [...ALLOWED_UPDATES] } },
       });
       stops.push({ name: 'bot', stop: () => runner.isRunning() && runner.stop() });
     }
@@ -183,6 +207,7 @@ async function startRoles(config: Config, logger: Logger, stops: { name: string;
       logger,
       routes,
       metrics: () => metrics.render(),
+      ...(config.METRICS_TOKEN ? { metricsToken: config.METRICS_TOKEN } : {}),
       health: async () => ({
         mongodb: mongo.readyState === 1,
         redis: await redis.ping().then(
@@ -193,6 +218,7 @@ async function startRoles(config: Config, logger: Logger, stops: { name: string;
     });
     stops.push({ name: 'http', stop: () => http.stop() });
   }
+  for (const step of afterListen) await step();
   logger.info({ roles: config.ROLES }, 'started');
 }
 
@@ -211,7 +237,7 @@ function createShutdown(stops: { name: string; stop: Stop }[], logger: Logger) {
           await stop();
           logger.debug({ name }, 'stopped');
         } catch (err) {
-          logger.warn({ name, err: String(err) }, 'stop failed');
+          logger.warn({ name, err }, 'stop failed');
         }
       }
       logger.info('bye');

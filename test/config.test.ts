@@ -34,4 +34,27 @@ describe('configuration', () => {
     expect(loadConfig({ ...BASE, DEFAULT_PHONE_COUNTRY: '' }).DEFAULT_PHONE_COUNTRY).toBeUndefined();
     expect(loadConfig({ ...BASE }).RESPONSE_WINDOW_HOURS).toBe(72);
   });
+
+  it('webhook mode needs a secret of 32 to 256 safe characters, a PUBLIC_URL and the http role', () => {
+    const webhook = { BOT_MODE: 'webhook', PUBLIC_URL: 'https://bot.example.com' };
+    expect(errorOf(webhook).message).toBe(
+      'WEBHOOK_SECRET is required when BOT_MODE=webhook: expected 32 to 256 characters of A-Z, a-z, 0-9, _ and - (for example the output of: openssl rand -hex 32)',
+    );
+    for (const bad of ['a'.repeat(31), `${'a'.repeat(31)}!`, 'a'.repeat(257)]) {
+      expect(errorOf({ ...webhook, WEBHOOK_SECRET: bad }).message).toMatch(
+        /^WEBHOOK_SECRET is invalid: expected 32 to 256 characters/,
+      );
+    }
+    const secret = 'A_b-1'.repeat(8);
+    expect(errorOf({ BOT_MODE: 'webhook', WEBHOOK_SECRET: secret }).variable).toBe('PUBLIC_URL');
+    expect(errorOf({ ...webhook, WEBHOOK_SECRET: secret, ROLES: 'bot' }).variable).toBe('ROLES');
+    expect(loadConfig({ ...BASE, ...webhook, WEBHOOK_SECRET: secret }).WEBHOOK_SECRET).toBe(secret);
+    // A process without the bot role (a dispatcher sharing the .env) does not need them.
+    expect(loadConfig({ ...BASE, BOT_MODE: 'webhook', ROLES: 'dispatcher' }).BOT_MODE).toBe('webhook');
+  });
+
+  it('METRICS_TOKEN, when set, follows the same rule', () => {
+    expect(errorOf({ METRICS_TOKEN: 'short' }).variable).toBe('METRICS_TOKEN');
+    expect(loadConfig({ ...BASE, METRICS_TOKEN: 'x'.repeat(40) }).METRICS_TOKEN).toBe('x'.repeat(40));
+  });
 });

@@ -1,6 +1,8 @@
 # Shared strings: access, errors, outdated buttons, command menu.
 error-internal = Something went wrong on our side. Nothing was changed; please try again.
-outdated-button = This list has changed. Here is a fresh one.
+outdated-button = This button is outdated: nothing was changed.
+outdated-button-menu = This button is outdated: nothing was changed. Here is the menu.
+button-expired = This button has expired: nothing was changed. Open the screen again and press the button there.
 unknown-command = I don't know { $command }. Send /help to see what I can do.
 admin-unknown-text = I didn't understand that. Send /help for the commands, or /cancel to leave what you were doing.
 not-allowed = Only admins can do that.

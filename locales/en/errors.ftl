@@ -4,6 +4,7 @@ error-campaign-not-editable = A { $status } campaign cannot be edited any more; 
 error-past-schedule = That time is in the past. Pick a time in the future.
 error-unknown-time-zone = “{ $zone }” is not a time zone I know. Use an IANA name such as Europe/London or Asia/Tokyo.
 error-invalid-date = “{ $input }” is not a date. Use YYYY-MM-DD, e.g. 2026-12-24.
+error-date-too-far = “{ $input }” is too far ahead: the latest date is { $latest }. Check the year.
 error-invalid-time = “{ $input }” is not a time. Use HH:MM (24 hours), e.g. 17:57.
 error-end-before-start = The end date { $end } is before the first send on { $start }.
 error-invalid-cron = “{ $expression }” is not a valid cron expression: { $reason }

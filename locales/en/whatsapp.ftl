@@ -24,6 +24,7 @@ whatsapp-btn-back = ⬅ Back
 whatsapp-btn-test-phone = 📱 Test number
 whatsapp-btn-refresh = 🔄 Refresh
 whatsapp-btn-go = ✅ Looks good, send to everyone
+whatsapp-btn-go-yes = ✅ Yes, send to everyone
 whatsapp-admins-only = Only admins of this bot can manage WhatsApp.
 whatsapp-viewers-read-only = Viewers can see the WhatsApp connection but not change it.
 whatsapp-button-outdated = This button is outdated: nothing was changed.
@@ -80,5 +81,6 @@ whatsapp-test-no-phone = ⏸ { $name } (#{ $id }) waits for its test message, bu
 whatsapp-test-failed = ⏸ { $name } (#{ $id }): the test message could not be sent ({ $reason }). The campaign is paused.
 whatsapp-test-sent = 📱 The test message of { $name } (#{ $id }) went to { $phone }. Check it on that phone, then send the campaign to everyone:
 whatsapp-test-approved = ✅ Campaign #{ $id } is sending now.
+whatsapp-go-confirm = The test message of campaign #{ $id } looked right? Then send it to everyone now.
 # Sent on WhatsApp to a contact who wrote STOP / UNSUBSCRIBE.
 whatsapp-optout-confirmed = You are unsubscribed and will get no more messages from us.

@@ -9,6 +9,7 @@ wizard-nothing-to-cancel = There is nothing to cancel.
 wizard-busy = You are creating a campaign. Answer the question above, or send /cancel to leave the wizard.
 wizard-already-running = You are already creating a campaign: answer the question above, or send /cancel to start over.
 wizard-use-buttons = Please choose with the buttons below.
+wizard-outdated-button = That button belongs to an earlier question: nothing was changed. Here is the current one again.
 wizard-template-missing = That template no longer exists; let's start from scratch.
 wizard-option = { $mark } { $name } ({ $count })
 wizard-page = { $page }/{ $pages }

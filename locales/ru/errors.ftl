@@ -4,6 +4,7 @@ error-campaign-not-editable = Кампанию в статусе { $status } у�
 error-past-schedule = Это время уже прошло. Выберите время в будущем.
 error-unknown-time-zone = «{ $zone }» — неизвестный часовой пояс. Используйте имя IANA, например Europe/Moscow или Asia/Tokyo.
 error-invalid-date = «{ $input }» — не дата. Используйте ГГГГ-ММ-ДД, например 2026-12-24.
+error-date-too-far = «{ $input }» — слишком далеко: самая поздняя дата — { $latest }. Проверьте год.
 error-invalid-time = «{ $input }» — не время. Используйте ЧЧ:ММ (24 часа), например 17:57.
 error-end-before-start = Дата окончания { $end } раньше первой отправки { $start }.
 error-invalid-cron = «{ $expression }» — неверное выражение cron: { $reason }

@@ -24,6 +24,7 @@ whatsapp-btn-back = ⬅ Назад
 whatsapp-btn-test-phone = 📱 Тестовый номер
 whatsapp-btn-refresh = 🔄 Обновить
 whatsapp-btn-go = ✅ Всё верно, отправить всем
+whatsapp-btn-go-yes = ✅ Да, отправить всем
 whatsapp-admins-only = Управлять WhatsApp могут только администраторы этого бота.
 whatsapp-viewers-read-only = Наблюдатели видят подключение WhatsApp, но не могут его менять.
 whatsapp-button-outdated = Эта кнопка устарела: ничего не изменено.
@@ -80,5 +81,6 @@ whatsapp-test-no-phone = ⏸ { $name } (#{ $id }) ждёт тестового с
 whatsapp-test-failed = ⏸ { $name } (#{ $id }): тестовое сообщение не отправилось ({ $reason }). Кампания приостановлена.
 whatsapp-test-sent = 📱 Тестовое сообщение кампании { $name } (#{ $id }) отправлено на { $phone }. Проверьте его на телефоне и отправьте кампанию всем:
 whatsapp-test-approved = ✅ Кампания #{ $id } отправляется.
+whatsapp-go-confirm = Тестовое сообщение кампании #{ $id } выглядит правильно? Тогда отправьте её всем сейчас.
 # Отправляется в WhatsApp контакту, написавшему СТОП / ОТПИСАТЬСЯ.
 whatsapp-optout-confirmed = Вы отписались и больше не будете получать от нас сообщения.

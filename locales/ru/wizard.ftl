@@ -9,6 +9,7 @@ wizard-nothing-to-cancel = Отменять нечего.
 wizard-busy = Вы создаёте кампанию. Ответьте на вопрос выше или отправьте /cancel, чтобы выйти из мастера.
 wizard-already-running = Вы уже создаёте кампанию: ответьте на вопрос выше или отправьте /cancel, чтобы начать заново.
 wizard-use-buttons = Пожалуйста, выберите кнопкой ниже.
+wizard-outdated-button = Эта кнопка относится к прошлому вопросу: ничего не изменилось. Вот текущий вопрос ещё раз.
 wizard-template-missing = Этого шаблона больше нет; начнём с чистого листа.
 wizard-option = { $mark } { $name } ({ $count })
 wizard-page = { $page }/{ $pages }

@@ -30,6 +30,13 @@ apt_install() {
 
 ensure_node_modules() {
   command -v node >/dev/null 2>&1 || die "Node.js 20.19+ is required (https://nodejs.org)"
+  # A node_modules shared through a symlink (several checkouts of one machine) belongs to the checkout
+  # it points into: npm ci here would empty it under everyone who uses it.
+  if [ -L "$ROOT/node_modules" ]; then
+    [ -x "$ROOT/node_modules/.bin/tsc" ] \
+      || die "node_modules links to an incomplete install: run npm ci in $(dirname "$(readlink -f "$ROOT/node_modules")")"
+    return
+  fi
   local stamp="$ROOT/node_modules/.install-stamp"
   if [ ! -f "$stamp" ] || [ "$ROOT/package-lock.json" -nt "$stamp" ]; then
     log "npm ci"
@@ -111,21 +118,34 @@ start_services() {
   fi
   if [ -z "${REDIS_URL:-}" ]; then
     ensure_redis
-    if pid_alive "$dir/redis.pid" && wait_for_port 127.0.0.1 "$(cat "$dir/redis.port")" 1; then
+    # A password of its own, made once and kept beside it (0600): other local users reach the port
+    # but not the data. It goes to redis-server in a config file, never on the command line (ps).
+    local password_file="$dir/redis.password"
+    if [ ! -s "$password_file" ]; then
+      od -An -tx1 -N24 /dev/urandom | tr -d ' \n' >"$password_file"
+    fi
+    chmod 600 "$password_file"
+    local password; password=$(cat "$password_file")
+    if pid_alive "$dir/redis.pid" && wait_for_port 127.0.0.1 "$(cat "$dir/redis.port")" 1 \
+      && grep -qxF "requirepass $password" "$dir/redis.conf" 2>/dev/null; then
       log "reusing Redis on port $(cat "$dir/redis.port")"
     else
+      # One started without this password (before passwords, or the file was deleted) is replaced.
+      if pid_alive "$dir/redis.pid"; then kill "$(cat "$dir/redis.pid")" 2>/dev/null || true; sleep 0.5; fi
       local port; port=$(free_port)
+      printf 'requirepass %s\n' "$password" >"$dir/redis.conf"
+      chmod 600 "$dir/redis.conf"
       # Throw-away instances (tests) keep nothing on disk (and Redis 7 refuses SIGTERM when a save
       # fails). A kept one writes an append-only file: the campaign counters live here.
       local persist=(--save "60 1" --appendonly yes --appendfsync everysec)
       [ "${SERVICES_EPHEMERAL:-}" = 1 ] && persist=(--save "" --appendonly no)
-      setsid redis-server --port "$port" --bind 127.0.0.1 --dir "$dir" --dbfilename redis.rdb "${persist[@]}" \
-        --daemonize no --logfile "$dir/redis.log" </dev/null >/dev/null 2>&1 &
+      setsid redis-server "$dir/redis.conf" --port "$port" --bind 127.0.0.1 --dir "$dir" \
+        --dbfilename redis.rdb "${persist[@]}" --daemonize no --logfile "$dir/redis.log" </dev/null >/dev/null 2>&1 &
       echo $! >"$dir/redis.pid"; echo "$port" >"$dir/redis.port"
       wait_for_port 127.0.0.1 "$port" 10 || die "Redis did not start; see $dir/redis.log"
-      log "Redis on 127.0.0.1:$port"
+      log "Redis on 127.0.0.1:$port (password in $password_file)"
     fi
-    export REDIS_URL="redis://127.0.0.1:$(cat "$dir/redis.port")"
+    export REDIS_URL="redis://:$password@127.0.0.1:$(cat "$dir/redis.port")"
     STARTED_SERVICES+=("$dir/redis.pid")
   fi
 }

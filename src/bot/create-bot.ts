@@ -21,8 +21,18 @@ import { templatesFeature } from './features/templates.js';
 import { trainingFeature } from './features/training.js';
 import { unhandledFeature } from './features/unhandled.js';
 import { whatsappFeature } from './features/whatsapp.js';
-import { createI18n } from './i18n.js';
+import { createI18n, isLocale, LOCALES } from './i18n.js';
 import { depsMiddleware } from './middlewares/deps.js';
+
+/** What the bot asks Telegram for, by long polling (the runner) or webhook (setWebhook). */
+export const ALLOWED_UPDATES = [
+  'message',
+  'channel_post',
+  'callback_query',
+  'my_chat_member',
+  'chat_member',
+  'message_reaction_count',
+] as const;
 
 /** A wizard left alone for a week is forgotten. */
 const CONVERSATION_TTL_SECONDS = 7 * 24 * 60 * 60;
@@ -92,13 +102,22 @@ export function createBot(deps: BotDeps, options: CreateBotOptions = {}): Bot<Bo
   bot.use(whatsappFeature(options.storagePrefix));
   bot.use(unhandledFeature());
 
-  bot.catch((err) => {
+  // The error path works with MongoDB and Redis gone: the texts come from the locale files, read
+  // now; the language is the one this update already negotiated, else the Telegram client's.
+  const internalError = new Map(LOCALES.map((locale) => [locale, i18n.t(locale, 'error-internal')]));
+  bot.catch(async (err) => {
     const ctx = err.ctx;
-    (ctx.log ?? deps.logger).error({ err: err.error }, 'update failed');
-    if (ctx.chat?.type === 'private') {
-      const text = typeof ctx.t === 'function' ? ctx.t('error-internal') : 'Something went wrong.';
-      ctx.reply(text).catch(() => {});
+    (ctx.log ?? deps.logger).error({ err: err.error, updateId: ctx.update.update_id }, 'update failed');
+    if (ctx.chat?.type !== 'private') return;
+    let text: string | undefined;
+    try {
+      // Throws when the failure came before the locale was negotiated (it reads the admin's choice).
+      text = ctx.t('error-internal');
+    } catch {
+      const client = ctx.from?.language_code?.slice(0, 2);
+      text = internalError.get(isLocale(client) ? client : config.DEFAULT_LANGUAGE);
     }
+    await ctx.reply(text ?? 'error-internal').catch(() => {});
   });
 
   return bot;

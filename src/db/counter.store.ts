@@ -161,7 +161,7 @@ export function createCounterStore(
       try {
         await apply(inFlight);
       } catch (err) {
-        log.warn({ err: String(err), pending: inFlight.ops.length }, 'counters not written yet; retrying');
+        log.warn({ err, pending: inFlight.ops.length }, 'counters not written yet; retrying');
         for (const done of inFlight.done) done();
         inFlight.done = [];
         if (!stopped && !retryTimer) {

@@ -53,7 +53,7 @@ export async function connectMongo(
     } catch (err) {
       lastError = err;
       await conn.close().catch(() => {});
-      logger.warn({ mongo: describeUri(uri), attempt, err: String(err) }, 'mongodb not reachable yet');
+      logger.warn({ mongo: describeUri(uri), attempt, err }, 'mongodb not reachable yet');
       if (attempt < attempts) await new Promise((r) => setTimeout(r, delayMs));
     }
   }

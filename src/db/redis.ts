@@ -23,7 +23,7 @@ export async function connectRedis(
   let lastError: unknown;
   for (let attempt = 1; attempt <= attempts; attempt++) {
     const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 3, connectTimeout: 3000 });
-    client.on('error', (err) => logger.debug({ err: String(err) }, 'redis connection error'));
+    client.on('error', (err) => logger.debug({ err }, 'redis connection error'));
     try {
       await client.connect();
       await client.ping();
@@ -32,7 +32,7 @@ export async function connectRedis(
     } catch (err) {
       lastError = err;
       client.disconnect();
-      logger.warn({ redis: describeRedis(url), attempt, err: String(err) }, 'redis not reachable yet');
+      logger.warn({ redis: describeRedis(url), attempt, err }, 'redis not reachable yet');
       if (attempt < attempts) await new Promise((r) => setTimeout(r, delayMs));
     }
   }

@@ -214,3 +214,15 @@ export function parseRecipientKey(
   }
   throw new TypeError(`Not a recipient key: ${key}`);
 }
+
+/**
+ * The longest contact name kept (characters), as Telegram caps a first name: a name is shown on
+ * buttons and lists and goes into messages as {name}, so a file's 10,000-character cell must not.
+ */
+export const CONTACT_NAME_MAX = 64;
+
+/** A contact's name as stored: spaces and control characters collapsed, trimmed, cut to the cap. */
+export function contactName(raw: string): string {
+  const chars = Array.from(raw.replace(/[\s\p{Cc}]+/gu, ' ').trim());
+  return chars.length <= CONTACT_NAME_MAX ? chars.join('') : chars.slice(0, CONTACT_NAME_MAX).join('').trim();
+}

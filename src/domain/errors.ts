@@ -46,6 +46,13 @@ export class InvalidDateError extends DomainError {
   }
 }
 
+/** A date past the last one we schedule to: almost always a typo (`2206` for `2026`). */
+export class DateTooFarError extends DomainError {
+  constructor(input: string, latest: string) {
+    super('date-too-far', `Date after ${latest}: "${input}"`, { input, latest });
+  }
+}
+
 export class InvalidTimeError extends DomainError {
   constructor(input: string) {
     super('invalid-time', `Not a valid time (HH:MM): "${input}"`, { input });

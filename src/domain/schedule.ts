@@ -1,6 +1,7 @@
 import { CronExpressionParser } from 'cron-parser';
 import { DateTime, IANAZone } from 'luxon';
 import {
+  DateTooFarError,
   EndBeforeStartError,
   InvalidCronError,
   InvalidDateError,
@@ -49,6 +50,8 @@ export function assertTimeZone(zone: string): string {
 }
 
 const DATE_RE = /^(\d{4})-(\d{1,2})-(\d{1,2})$/;
+/** The last date a campaign (or a recurrence's end) may be set to. */
+export const LATEST_DATE: LocalDate = '2100-12-31';
 
 export function parseLocalDate(input: string): LocalDate {
   const match = DATE_RE.exec(input.trim());
@@ -58,7 +61,9 @@ export function parseLocalDate(input: string): LocalDate {
     { zone: 'UTC' },
   );
   if (!parsed.isValid) throw new InvalidDateError(input);
-  return parsed.toFormat('yyyy-MM-dd');
+  const date = parsed.toFormat('yyyy-MM-dd');
+  if (date > LATEST_DATE) throw new DateTooFarError(input, LATEST_DATE);
+  return date;
 }
 
 const TIME_24_RE = /^(\d{1,2})[:.](\d{2})$/;

@@ -43,8 +43,15 @@ function tokenFromBody(body: string, contentType: string | undefined): string | 
   return new URLSearchParams(body).get('token') ?? undefined;
 }
 
-const segment = (path: string, prefix: string) =>
-  decodeURIComponent(path.slice(prefix.length).split('/')[0] ?? '');
+/** The token after `prefix`; a malformed escape (`%E0%A4%A`) is no token (404), not an error. */
+function segment(path: string, prefix: string): string {
+  try {
+    return decodeURIComponent(path.slice(prefix.length).split('/')[0] ?? '');
+  } catch (err) {
+    if (err instanceof URIError) return '';
+    throw err;
+  }
+}
 
 /**
  * `GET /c/<token>`: redirects to the link at once, then stores the click (once per recipient).

@@ -86,7 +86,7 @@ export function createCampaignListService(deps: ServiceDeps & { config: ServiceC
 
   repo.onListSyncError((err, failures) =>
     deps.logger.warn(
-      { err: String(err), failures },
+      { err, failures },
       'campaign list index: a sync after a write failed; the next check repairs it',
     ),
   );
@@ -116,7 +116,7 @@ export function createCampaignListService(deps: ServiceDeps & { config: ServiceC
         (corrected) => {
           if (corrected > 0) deps.logger.warn({ corrected }, 'campaign list index: rows repaired');
         },
-        (err: unknown) => deps.logger.warn({ err: String(err) }, 'campaign list index check failed'),
+        (err: unknown) => deps.logger.warn({ err }, 'campaign list index check failed'),
       );
     }
     return first.keys;

@@ -1,5 +1,6 @@
 import { type CountryCode, isSupportedCountry, parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import { type Contact, type ContactUpsert, createContactRepository } from '../db/contact.repository.js';
+import { contactName } from '../domain/audience.js';
 import { SEGMENTS } from '../domain/campaign.js';
 import { InvalidSettingError } from '../domain/errors.js';
 import type { AudienceCountsService } from './audience-counts.service.js';
@@ -83,7 +84,7 @@ export function createContactService({
         const segments = [
           ...new Set([...(row.segments ?? []), ...(options.segments ?? [])].map(segmentName)),
         ];
-        const name = row.name?.trim();
+        const name = contactName(row.name ?? '');
         accepted.set(phone, { phone, segments: segments.filter(Boolean), ...(name ? { name } : {}) });
       }
       const { added, updated, contacts } = await repo.upsertMany([...accepted.values()], 'import');

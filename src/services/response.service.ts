@@ -99,7 +99,7 @@ export function createResponseService({
     // Redis unavailable: the reply is still credited, by the search.
     const indexed = reach
       ? await reach.latest(recipient).catch((err: unknown) => {
-          logger.warn({ err: String(err) }, 'reach index unavailable; searching the deliveries');
+          logger.warn({ err }, 'reach index unavailable; searching the deliveries');
           return null;
         })
       : null;

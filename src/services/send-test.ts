@@ -115,7 +115,7 @@ export function createTestSender({ models, messenger, logger }: TestSenderDeps) 
         );
         results.push({ chatId, ok: true, messageId });
       } catch (err) {
-        logger.info({ chatId, err: String(err) }, 'test send failed');
+        logger.info({ chatId, err }, 'test send failed');
         results.push({ chatId, ok: false, reason: reasonOf(err) });
       }
     }

@@ -120,7 +120,7 @@ export function createTrackingService(
       const record = () =>
         inOrder(`${ref.campaignId}:${ref.run}:${ref.recipient}`, () => repo.click(ref, clock())).catch(
           (err: unknown) => {
-            log.error({ err: String(err), campaignId: ref.campaignId }, 'recording a click failed');
+            log.error({ err, campaignId: ref.campaignId }, 'recording a click failed');
             return false;
           },
         );

@@ -2,7 +2,7 @@ import { type Api, InlineKeyboard, InputFile } from 'grammy';
 import type { Model } from 'mongoose';
 import type { Models } from '../db/models.js';
 import type { Translate } from '../dispatch/types.js';
-import { type Logger, scrubToken } from '../logger.js';
+import type { Logger } from '../logger.js';
 
 export interface NotifierButton {
   text: string;
@@ -38,7 +38,7 @@ export function createAdminNotifier(deps: AdminNotifierDeps): AdminNotifier {
   const { api, logger } = deps;
   const Admin = deps.models.Admin as unknown as Model<Record<string, unknown>>;
   const warn = (what: string) => (err: unknown) => {
-    logger.warn({ err: scrubToken(String(err)), what }, 'admin notice failed');
+    logger.warn({ err, what }, 'admin notice failed');
     return undefined;
   };
 

@@ -2,6 +2,7 @@ import { join, resolve } from 'node:path';
 import type { Connection } from 'mongoose';
 import wweb, { type AuthStrategy } from 'whatsapp-web.js';
 import type { WaMediaFile, WhatsAppClientLike } from '../dispatch/messengers/whatsapp.messenger.js';
+import { ensurePrivateDir } from '../lib/private-dir.js';
 import { MongoSessionStore } from './session-store.js';
 
 const { Client, LocalAuth, MessageMedia, RemoteAuth } = wweb;
@@ -67,9 +68,12 @@ export function createAuthStrategy(options: RealClientOptions, sessionDir: strin
  */
 export function createRealClient(options: RealClientOptions): WhatsAppClientLike {
   const dataDir = resolve(options.dataDir);
+  // The session is the account: readable by this user only (whatsapp-web.js would make them 0755).
+  const sessionDir = ensurePrivateDir(join(dataDir, 'wwebjs'));
+  const cacheDir = ensurePrivateDir(join(dataDir, 'wwebjs-cache'));
   const client = new Client({
-    authStrategy: createAuthStrategy(options, join(dataDir, 'wwebjs')),
-    webVersionCache: { type: 'local', path: join(dataDir, 'wwebjs-cache') },
+    authStrategy: createAuthStrategy(options, sessionDir),
+    webVersionCache: { type: 'local', path: cacheDir },
     authTimeoutMs: options.authTimeoutMs ?? 60_000,
     puppeteer: {
       executablePath: options.chromePath,

@@ -24,7 +24,7 @@ import { type Clock, systemClock, type Translate } from '../dispatch/types.js';
 import { WhatsAppRun } from '../dispatch/whatsapp-run.js';
 import type { MessageMedia } from '../domain/campaign.js';
 import { createKeyedQueue } from '../lib/keyed-queue.js';
-import { type Logger, maskPhone, scrubToken } from '../logger.js';
+import { type Logger, maskPhone } from '../logger.js';
 import type { Services } from '../services/index.js';
 import type { InboundReply, RecordedResponse, ReplyMedia } from '../services/response.service.js';
 import {
@@ -237,7 +237,7 @@ export function createWhatsAppRole(deps: WhatsAppRoleDeps): WhatsAppRole {
       const answer = await deps.onReply(reply, recorded);
       if (answer) await client?.sendMessage(m.from, answer);
     } catch (err) {
-      log.warn({ err: String(err) }, 'incoming WhatsApp message not handled');
+      log.warn({ err }, 'incoming WhatsApp message not handled');
     }
   }
 
@@ -255,7 +255,7 @@ export function createWhatsAppRole(deps: WhatsAppRoleDeps): WhatsAppRole {
         await new Promise((r) => setTimeout(r, tuning.ackRetryMs));
       }
     } catch (err) {
-      log.warn({ err: String(err) }, 'receipt not recorded');
+      log.warn({ err }, 'receipt not recorded');
     }
   }
 
@@ -330,7 +330,7 @@ export function createWhatsAppRole(deps: WhatsAppRoleDeps): WhatsAppRole {
         );
       }
     } catch (err) {
-      log.warn({ err: String(err) }, 'could not offer to resume paused campaigns');
+      log.warn({ err }, 'could not offer to resume paused campaigns');
     }
   }
 
@@ -377,7 +377,7 @@ export function createWhatsAppRole(deps: WhatsAppRoleDeps): WhatsAppRole {
         await messenger.send(to, { text: item.text }, { linkPreview: true });
         ok = true;
       } catch (err) {
-        log.warn({ err: String(err), phone: maskPhone(item.phone) }, 'queued WhatsApp message not sent');
+        log.warn({ err, phone: maskPhone(item.phone) }, 'queued WhatsApp message not sent');
       }
       await deps.outbox.sent(item.id, ok);
     }
@@ -435,7 +435,7 @@ export function createWhatsAppRole(deps: WhatsAppRoleDeps): WhatsAppRole {
 
   function tick(): Promise<void> {
     ticking ??= claimLoop()
-      .catch((err: unknown) => log.error({ err: String(err) }, 'whatsapp scheduler tick failed'))
+      .catch((err: unknown) => log.error({ err }, 'whatsapp scheduler tick failed'))
       .finally(() => {
         ticking = undefined;
       });
@@ -449,7 +449,7 @@ export function createWhatsAppRole(deps: WhatsAppRoleDeps): WhatsAppRole {
         if (cmd) await session.handle(cmd);
       } catch (err) {
         if (stopping) return;
-        log.warn({ err: scrubToken(String(err)) }, 'whatsapp command failed');
+        log.warn({ err }, 'whatsapp command failed');
         await new Promise((r) => setTimeout(r, 1000));
       }
     }

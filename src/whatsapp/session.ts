@@ -139,7 +139,7 @@ export function createWhatsAppSession(deps: SessionDeps): WhatsAppSession {
     };
     await deps.link
       .setStatus(lastStatus)
-      .catch((err: unknown) => log.warn({ err: String(err) }, 'could not store the WhatsApp state'));
+      .catch((err: unknown) => log.warn({ err }, 'could not store the WhatsApp state'));
   };
 
   const extra = () => (requester === undefined ? [] : [requester]);
@@ -237,7 +237,7 @@ export function createWhatsAppSession(deps: SessionDeps): WhatsAppSession {
           if (old !== undefined) await deps.notifier.remove(adminId, old);
         }
       })
-      .catch((err: unknown) => log.warn({ err: String(err) }, 'could not show the QR'));
+      .catch((err: unknown) => log.warn({ err }, 'could not show the QR'));
   };
 
   const attach = (client: WhatsAppClientLike) => {

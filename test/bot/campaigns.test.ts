@@ -359,6 +359,8 @@ describe('/campaigns', () => {
     await h.admin.pressAndWait('Schedule time', /Time zone: Europe\/Berlin/);
     const past = await h.admin.sendAndWait('2020-01-01 10:00', /Try again/);
     expect(past.text).toContain('in the past');
+    const far = await h.admin.sendAndWait('2206-12-31 23:30', /Try again/);
+    expect(far.text).toContain('“2206-12-31” is too far ahead: the latest date is 2100-12-31.');
     const saved = await h.admin.sendAndWait('2028-12-31 23:30', /Saved/);
     expect(saved.text).toContain('Schedule: 2028-12-31 23:30 Europe/Berlin');
     const stored = await h.models.Campaign.findById(id('Telegram Later')).lean();

@@ -131,6 +131,20 @@ describe('/contacts', () => {
     await h.admin.waitForReply(/open \/contacts, press 📥 Import CSV/);
     expect(await h.models.Contact.countDocuments({ phone: '+33699999999' })).toBe(0);
   });
+
+  it('keeps at most 64 characters of a name, however long the cell in the file', async () => {
+    await startImport();
+    const long = `Zoë ${'Ω'.repeat(5000)}`;
+    h.admin.sendDocument({
+      fileName: 'long.csv',
+      content: `+33612340001,"${long}",New Leads\r\n+33612340002,"  Ann \t\n Lee  ",New Leads\r\n`,
+    });
+    await h.admin.waitForReply(/Import finished: 2 added/);
+    const stored = await h.models.Contact.findOne({ phone: '+33612340001' }).lean();
+    expect(Array.from(stored?.name ?? '')).toHaveLength(64);
+    expect(stored?.name).toBe(`Zoë ${'Ω'.repeat(60)}`);
+    expect((await h.models.Contact.findOne({ phone: '+33612340002' }).lean())?.name).toBe('Ann Lee');
+  });
 });
 
 describe('/contacts with DEFAULT_PHONE_COUNTRY', () => {

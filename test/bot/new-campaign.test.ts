@@ -279,6 +279,10 @@ describe('/newcampaign wizard', () => {
       await admin.pressAndWait('🕐 Schedule', /Step 4 of 6: date/);
       await admin.sendAndWait('2020-01-01', /2020-01-01 is in the past[\s\S]*Step 4 of 6: date/);
       await admin.sendAndWait('2020-13-45', /is not a date[\s\S]*Step 4 of 6: date/);
+      await admin.sendAndWait(
+        '2206-01-01',
+        /“2206-01-01” is too far ahead: the latest date is 2100-12-31\. Check the year\.[\s\S]*Step 4 of 6: date/,
+      );
       const date = futureDate('UTC', 3);
       await admin.sendAndWait(date, /Step 4 of 6: time/);
       await admin.sendAndWait('25:00', /“25:00” is not a time[\s\S]*Step 4 of 6: time/);
@@ -296,6 +300,7 @@ describe('/newcampaign wizard', () => {
       await admin.sendAndWait('every monday', /is not a valid cron expression[\s\S]*Type a cron expression/);
       await admin.pressAndWait('⬅ Back', /Send it once, or repeat it/);
       await admin.pressAndWait('Weekly', /Step 4 of 6: end date/);
+      await admin.sendAndWait('2101-01-01', /too far ahead: the latest date is 2100-12-31[\s\S]*end date/);
       const early = futureDate('UTC', 2);
       await admin.sendAndWait(
         early,
@@ -421,8 +426,12 @@ describe('/newcampaign wizard', () => {
     const platformMessage = admin.lastBotMessage()!;
     await admin.pressAndWait('✈️ Telegram', /What kind/);
     const query = admin.pressButton('🟢 WhatsApp', { messageId: platformMessage.message_id });
-    expect((await admin.waitForAnswer(query)).text).toBe('This list has changed. Here is a fresh one.');
-    // Still on the type question, still Telegram.
+    expect((await admin.waitForAnswer(query)).text).toBe(
+      'That button belongs to an earlier question: nothing was changed. Here is the current one again.',
+    );
+    // Still on the type question, still Telegram, asked again below.
+    const again = await admin.waitForReply(/What kind/);
+    expect(again.message_id).toBeGreaterThan(platformMessage.message_id + 1);
     await admin.pressAndWait('Engagement', /audience \(Telegram\)/);
   });
 
@@ -445,7 +454,10 @@ describe('/newcampaign wizard', () => {
     // The wizard is gone: text is no longer taken as an answer, its buttons are outdated.
     await admin.sendAndWait('Hello?', /I didn't understand that/);
     const query = admin.pressButton('🚀 Send now');
-    expect((await admin.waitForAnswer(query)).text).toBe('This list has changed. Here is a fresh one.');
+    expect((await admin.waitForAnswer(query)).text).toBe(
+      'This button is outdated: nothing was changed. Here is the menu.',
+    );
+    await admin.waitForReply(/Welcome, Olivia/);
     await admin.sendAndWait('/cancel', /There is nothing to cancel/);
   });
 

@@ -40,6 +40,7 @@ describe('DomainError', () => {
       new errors.PastScheduleError(new Date(0)),
       new errors.UnknownTimeZoneError('x'),
       new errors.InvalidDateError('x'),
+      new errors.DateTooFarError('2206-01-01', '2100-12-31'),
       new errors.InvalidTimeError('x'),
       new errors.EndBeforeStartError('2026-01-01', '2026-02-01'),
       new errors.InvalidCronError('x', 'bad'),

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  DateTooFarError,
   EndBeforeStartError,
   InvalidCronError,
   InvalidDateError,
@@ -69,6 +70,10 @@ describe('parseLocalDate', () => {
   it('accepts 29 February in a leap year only', () => {
     expect(parseLocalDate('2028-02-29')).toBe('2028-02-29');
     expect(() => parseLocalDate('2027-02-29')).toThrow(InvalidDateError);
+    expect(parseLocalDate('2100-12-31')).toBe('2100-12-31');
+    for (const late of ['2101-01-01', '2206-03-01', '9999-12-31']) {
+      expect(() => parseLocalDate(late)).toThrow(DateTooFarError);
+    }
   });
 
   it.each(['2029-13-01', '2029-06-31', '13.06.2029', '06/13/2029', 'tomorrow', '', '2029-06-13T10:00'])(

@@ -487,6 +487,9 @@ export class BotApiEmulator {
   readonly events: BotMessageEvent[] = [];
   readonly callbackAnswers = new Map<string, Params>();
   readonly webhooks = new Map<string, Params>();
+  /** Updates delivered to a bot's webhook (setWebhook), as Telegram would: in order, with its secret header. */
+  readonly webhookDeliveries: { token: string; updateId: number; status: number | 'failed' }[] = [];
+  private readonly webhookChains = new Map<string, Promise<void>>();
   readonly menuButtons = new Map<string, unknown>();
   private server?: Server;
   private port = 0;
@@ -694,6 +697,11 @@ export class BotApiEmulator {
   pushUpdate(partial: Omit<Update, 'update_id'> | Params, token = this.token): Update {
     const update = { update_id: this.nextUpdateId++, ...clone(partial) } as Update;
     this.absorb(update);
+    const hook = this.webhooks.get(token);
+    if (typeof hook?.url === 'string') {
+      this.deliver(token, hook, update);
+      return update;
+    }
     this.queueOf(token).push(update);
     for (const w of [...this.waiters]) if (w.token === token) w.wake();
     this.notify();
@@ -952,6 +960,27 @@ export class BotApiEmulator {
     const c = this.chats.get(id);
     if (!c) throw new Error(`chat ${id} is not registered in the emulator (addChat/addUser first)`);
     return c;
+  }
+
+  /** POSTs one update to the bot's webhook after the ones before it, as Telegram does (no retries here). */
+  private deliver(token: string, hook: Params, update: Update): void {
+    const previous = this.webhookChains.get(token) ?? Promise.resolve();
+    const next = previous.then(async () => {
+      const headers: Record<string, string> = { 'content-type': 'application/json' };
+      if (typeof hook.secret_token === 'string')
+        headers['x-telegram-bot-api-secret-token'] = hook.secret_token;
+      let status: number | 'failed';
+      try {
+        const res = await fetch(String(hook.url), { method: 'POST', headers, body: JSON.stringify(update) });
+        await res.arrayBuffer();
+        status = res.status;
+      } catch {
+        status = 'failed';
+      }
+      this.webhookDeliveries.push({ token, updateId: update.update_id, status });
+      this.notify();
+    });
+    this.webhookChains.set(token, next);
   }
 
   private queueOf(token: string): Update[] {

@@ -1,6 +1,6 @@
 import { type RunnerHandle, run } from '@grammyjs/runner';
 import { Api, type Bot } from 'grammy';
-import type { Redis } from 'ioredis';
+import { Redis } from 'ioredis';
 import type { BotContext } from '../../src/bot/context.js';
 import { createBot } from '../../src/bot/create-bot.js';
 import { type Config, loadConfig } from '../../src/config.js';
@@ -38,11 +38,12 @@ export interface BotHarness {
 
 /**
  * The real bot (createBot, real middleware and features) polling the Bot API emulator over HTTP, on a
- * fresh FerretDB database (or `options.db`, which stop() drops too) and the test Redis.
+ * fresh FerretDB database (or `options.db`, which stop() drops too) and the test Redis (or the one at
+ * `options.redisUrl`).
  */
 export async function startBotHarness(
   env: Record<string, string> = {},
-  options: { db?: TestDb } = {},
+  options: { db?: TestDb; redisUrl?: string } = {},
 ): Promise<BotHarness> {
   const emulator = new BotApiEmulator();
   await emulator.start();
@@ -51,13 +52,17 @@ export async function startBotHarness(
     BOT_TOKEN: emulator.token,
     ADMIN_IDS: String(ADMIN_ID),
     MONGODB_URI: db.uri,
-    REDIS_URL: testRedisUrl(),
+    REDIS_URL: options.redisUrl ?? testRedisUrl(),
     TELEGRAM_API_ROOT: emulator.apiRoot,
     LOG_LEVEL: 'silent',
     ...env,
   });
   const models = await createModels(db.conn);
-  const redis = createTestRedis();
+  const redis = options.redisUrl
+    ? new Redis(options.redisUrl, { maxRetriesPerRequest: 2 })
+    : createTestRedis();
+  // A test may stop its own Redis under the bot: the failed commands are what it checks.
+  if (options.redisUrl) redis.on('error', () => {});
   const services = createServices({ models, logger: testLogger, config, redis });
   await services.templates.ensureBuiltIn();
   const messenger = createTelegramMessenger(new Api(config.BOT_TOKEN, { apiRoot: emulator.apiRoot }));

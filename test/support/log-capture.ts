@@ -1,5 +1,4 @@
-import { pino } from 'pino';
-import type { Logger } from '../../src/logger.js';
+import { createLogger, type Logger } from '../../src/logger.js';
 
 export interface CapturedLogs {
   logger: Logger;
@@ -9,16 +8,23 @@ export interface CapturedLogs {
   text(): string;
 }
 
-/** A real pino logger whose lines are kept in memory for the test to read. */
-export function captureLogs(level = 'info'): CapturedLogs {
+/**
+ * The app's own logger (its error serializer included) whose lines are kept in memory for the test
+ * to read. `secrets` as main.ts passes them from the configuration.
+ */
+export function captureLogs(level = 'info', secrets: string[] = []): CapturedLogs {
   const raw: string[] = [];
   const lines: Record<string, unknown>[] = [];
-  const logger = pino(
-    { level },
+  const logger = createLogger(
+    level,
+    {},
     {
-      write(line: string) {
-        raw.push(line);
-        lines.push(JSON.parse(line) as Record<string, unknown>);
+      secrets,
+      destination: {
+        write(line: string) {
+          raw.push(line);
+          lines.push(JSON.parse(line) as Record<string, unknown>);
+        },
       },
     },
   );

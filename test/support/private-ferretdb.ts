@@ -23,6 +23,10 @@ export interface PrivateFerretDb {
   terminateBackends(): Promise<number>;
   /** SIGKILL, then the same FerretDB again on the same port, `downMs` later */
   restart(downMs?: number): Promise<void>;
+  /** SIGKILL, and it stays down until `revive()` */
+  kill(): Promise<void>;
+  /** the same FerretDB again on the same port, after `kill()` */
+  revive(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -81,6 +85,8 @@ export async function startPrivateFerretDb(options: PrivateFerretDbOptions = {})
       );
       return Number(out.trim());
     },
+    kill: () => kill('SIGKILL'),
+    revive: () => start(),
     async restart(downMs = 0) {
       await kill('SIGKILL');
       if (downMs > 0) await sleep(downMs);

@@ -83,7 +83,7 @@ describe('/whatsapp in the bot (emulator, real FerretDB and Redis)', () => {
     expect(await commands()).toMatchObject([{ type: 'logout', by: ADMIN_ID }]);
   });
 
-  it('the go-ahead button after a test message sets the campaign sending; pressed again it is outdated', async () => {
+  it('the go-ahead button after a test message asks once more, then sets the campaign sending; pressed again it is outdated', async () => {
     const id = 880_001;
     await h.models.Campaign.create({
       _id: id,
@@ -105,21 +105,37 @@ describe('/whatsapp in the bot (emulator, real FerretDB and Redis)', () => {
       { $set: { whatsappTest: { sentRun: 1 } } },
     );
     const screen = await h.admin.sendAndWait('/whatsapp', /WhatsApp/);
-    const press = h.admin.pressCallbackData(`wa:go:${id}:1`, screen.message_id);
-    await h.admin.waitForReply(/Campaign #880001 is sending now/);
-    expect((await h.admin.waitForAnswer(press)).text).toBeUndefined();
+    // The go-ahead button the whatsapp run sends (wa:go:<id>:<run>) only asks.
+    h.admin.pressCallbackData(`wa:go:${id}:1`, screen.message_id);
+    await h.admin.waitForReply(/test message of campaign #880001 looked right/);
+    expect(((await h.models.Campaign.findById(id).lean()) as { status?: string }).status).toBe('paused');
+    const confirm = h.admin.lastBotMessage()!;
+    const yesData = JSON.stringify(confirm.reply_markup).match(/wa:goy:[^"]+/)![0];
+    const yes = await h.admin.pressAndWait('✅ Yes, send to everyone', /Campaign #880001 is sending now/);
+    expect(yes.text).toBe('✅ Campaign #880001 is sending now.');
     const doc = (await h.models.Campaign.findById(id).lean()) as unknown as Record<string, unknown>;
     expect(doc.status).toBe('sending');
     expect(doc.pauseReason).toBeUndefined();
     expect(doc.whatsappTest).toEqual({ sentRun: 1, approvedRun: 1 });
-    const again = h.admin.pressCallbackData(`wa:go:${id}:1`, screen.message_id);
-    expect((await h.admin.waitForAnswer(again)).text).toBe('This button is outdated: nothing was changed.');
+    // The confirmation again (a double tap that raced the keyboard's removal): its button is spent.
+    const again = h.admin.pressCallbackData(yesData, confirm.message_id);
+    expect((await h.admin.waitForAnswer(again)).text).toMatch(/This button has expired/);
+    // A new confirmation for the same run: the campaign no longer waits for it.
+    h.admin.pressCallbackData(`wa:go:${id}:1`, screen.message_id);
+    await h.admin.waitForReply(/looked right/);
+    const late = h.admin.pressButton('✅ Yes, send to everyone');
+    expect((await h.admin.waitForAnswer(late)).text).toBe('This button is outdated: nothing was changed.');
   });
 
   it('an outdated go-ahead, a viewer and a stranger pressing WhatsApp buttons each get a specific answer', async () => {
     await h.admin.sendAndWait('/whatsapp', /WhatsApp/);
     const last = h.admin.lastBotMessage()!;
-    const press = h.admin.pressCallbackData('wa:go:424242:1', last.message_id);
+    // A forged confirmation (no such button was shown), then a real one for a campaign that waits for nothing.
+    const forged = h.admin.pressCallbackData('wa:goy:424242:1', last.message_id);
+    expect((await h.admin.waitForAnswer(forged)).text).toMatch(/This button has expired/);
+    h.admin.pressCallbackData('wa:go:424242:1', last.message_id);
+    await h.admin.waitForReply(/looked right/);
+    const press = h.admin.pressButton('✅ Yes, send to everyone');
     expect((await h.admin.waitForAnswer(press)).text).toBe('This button is outdated: nothing was changed.');
 
     await h.models.Admin.create({ _id: VIEWER, role: 'viewer', name: 'Vic' });

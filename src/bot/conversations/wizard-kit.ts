@@ -82,6 +82,8 @@ function incomingMedia(message: Message): IncomingMedia | null {
  */
 export class Wizard {
   private promptId: number | undefined;
+  /** the current question as last shown, to show again after a press on an older one */
+  private prompt: { text: string; keyboard: InlineKeyboard } | undefined;
   private notes: string[] = [];
 
   constructor(
@@ -130,6 +132,7 @@ export class Wizard {
     if (opts.error) text = `⚠️ ${opts.error}\n\n${text}`;
     this.notes = [];
     const keyboard = this.keyboard(view);
+    this.prompt = { text, keyboard };
     if (opts.edit && this.promptId !== undefined) {
       try {
         await this.ctx.api.editMessageText(this.chatId, this.promptId, text, {
@@ -183,7 +186,9 @@ export class Wizard {
         }
         const inner = data.slice(PREFIX.length);
         if (query.message?.message_id !== this.promptId || !allowed.has(inner)) {
-          await ctx.answerCallbackQuery({ text: this.t('outdated-button') });
+          // A button of an earlier question: nothing changes, and the current one comes again.
+          await ctx.answerCallbackQuery({ text: this.t('wizard-outdated-button') });
+          await this.askAgain();
           continue;
         }
         if (inner === 'cancel') {
@@ -208,6 +213,15 @@ export class Wizard {
       if (media) return { kind: 'media', media, caption: msg.caption ?? '' };
       return { kind: 'other' };
     }
+  }
+
+  private async askAgain(): Promise<void> {
+    if (!this.prompt) return;
+    const sent = await this.ctx.api.sendMessage(this.chatId, this.prompt.text, {
+      reply_markup: this.prompt.keyboard,
+      link_preview_options: { is_disabled: true },
+    });
+    this.promptId = sent.message_id;
   }
 
   /** Leaves the wizard; nothing was written before the final Save/Schedule/Send, so nothing stays. */

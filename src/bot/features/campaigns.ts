@@ -27,8 +27,17 @@ import type {
   CampaignSort,
   RunProgress,
 } from '../../services/index.js';
+import { arm, armedPattern, disarm, expiredAnswer } from '../armed-actions.js';
 import type { BotContext } from '../context.js';
 import { canChange, isAdmin } from '../filters.js';
+import {
+  ARMED_VERBS,
+  CARD_BUTTONS,
+  READ_ONLY_VERBS,
+  STATUS_CODES,
+  STATUS_FREE_VERBS,
+  VERBS,
+} from './campaign-verbs.js';
 import { cancelKeyboard, createPendingInput, type Pending } from './pending-input.js';
 import { clip, errorText, label, type PressAnswer, type PressResult, pressed, show } from './screen.js';
 import { statsActions, statsText, trackingNote } from './stats.js';
@@ -68,61 +77,6 @@ interface ListState {
 }
 
 const PLATFORM_CODES: Record<string, PlatformChoice> = { w: 'whatsapp', t: 'telegram', a: 'all' };
-
-/** The status a card showed is part of each of its buttons, so a press on an outdated card is caught. */
-const STATUS_CODES: Record<CampaignStatus, string> = {
-  draft: 'd',
-  scheduled: 's',
-  sending: 'x',
-  paused: 'p',
-  published: 'u',
-  failed: 'f',
-  cancelled: 'c',
-  archived: 'a',
-};
-
-/** Card verbs → the card action whose availability decides them. */
-const VERBS: Record<string, CardAction> = {
-  fe: 'feature',
-  ed: 'edit',
-  en: 'edit',
-  em: 'edit',
-  es: 'edit',
-  de: 'delete',
-  dy: 'delete',
-  du: 'duplicate',
-  ca: 'cancel',
-  cy: 'cancel',
-  pa: 'pause',
-  re: 'resume',
-  ry: 'resume',
-  rt: 'retry',
-  ty: 'retry',
-  st: 'stats',
-  sc: 'schedule',
-  sy: 'schedule',
-  sn: 'send_now',
-  ny: 'send_now',
-};
-/** Verbs that change nothing, so a viewer may use them. */
-const READ_ONLY_VERBS = new Set(['st']);
-/** Verbs whose effect does not depend on the exact status the card showed. */
-const STATUS_FREE_VERBS = new Set(['fe', 'du', 'st', 'te']);
-
-const CARD_BUTTONS: Record<CardAction, { verb: string; key: string }> = {
-  feature: { verb: 'fe', key: 'campaigns-btn-feature' },
-  edit: { verb: 'ed', key: 'campaigns-btn-edit' },
-  delete: { verb: 'de', key: 'campaigns-btn-delete' },
-  duplicate: { verb: 'du', key: 'campaigns-btn-duplicate' },
-  send_test: { verb: 'te', key: 'campaigns-btn-send-test' },
-  cancel: { verb: 'ca', key: 'campaigns-btn-cancel' },
-  pause: { verb: 'pa', key: 'campaigns-btn-pause' },
-  resume: { verb: 're', key: 'campaigns-btn-resume' },
-  retry: { verb: 'rt', key: 'campaigns-btn-retry' },
-  stats: { verb: 'st', key: 'campaigns-btn-stats' },
-  schedule: { verb: 'sc', key: 'campaigns-btn-schedule' },
-  send_now: { verb: 'sn', key: 'campaigns-btn-send-now' },
-};
 
 const BULK_TRAINING_CODES: Record<string, TrainingStatus> = { t: 'trained', g: 'training', n: 'not_trained' };
 const TRAINING_CODES: Record<TrainingStatus, string> = { trained: 't', training: 'g', not_trained: 'n' };
@@ -332,14 +286,18 @@ export function campaignsFeature(storagePrefix = 'mb:'): Composer<BotContext> {
     return allowedActions(c.status, c.platform).filter((a) => a !== 'send_test' || ctx.deps.testSender);
   }
 
-  function cardKeyboard(ctx: BotContext, sid: string, c: Campaign): InlineKeyboard {
+  async function cardKeyboard(ctx: BotContext, sid: string, c: Campaign): Promise<InlineKeyboard> {
     const code = STATUS_CODES[c.status];
-    const buttons = cardActions(ctx, c)
-      .filter((a) => canChange(ctx) || READ_ONLY_VERBS.has(CARD_BUTTONS[a].verb))
-      .map((a) => {
-        const key = a === 'feature' && c.featured ? 'campaigns-btn-unfeature' : CARD_BUTTONS[a].key;
-        return InlineKeyboard.text(ctx.t(key), `camp:${sid}:a:${c.id}:${code}:${CARD_BUTTONS[a].verb}`);
-      });
+    const actions = cardActions(ctx, c).filter(
+      (a) => canChange(ctx) || READ_ONLY_VERBS.has(CARD_BUTTONS[a].verb),
+    );
+    const buttons = [];
+    for (const a of actions) {
+      const { verb, key } = CARD_BUTTONS[a];
+      const data = `camp:${sid}:a:${c.id}:${code}:${verb}`;
+      const text = ctx.t(a === 'feature' && c.featured ? 'campaigns-btn-unfeature' : key);
+      buttons.push(InlineKeyboard.text(text, ARMED_VERBS.has(verb) ? await arm(ctx, data) : data));
+    }
     // 🧠 Training (features/training.ts) where replies can be answered: WhatsApp, Telegram private chats.
     if (canChange(ctx) && trainingApplies(c.platform, c.audience)) {
       buttons.push(InlineKeyboard.text(ctx.t('training-btn-open'), `tr:open:${c.id}`));
@@ -354,13 +312,13 @@ export function campaignsFeature(storagePrefix = 'mb:'): Composer<BotContext> {
   const progressOf = (ctx: BotContext, c: Campaign) => ctx.deps.services.analytics.runProgress(c);
 
   async function showCard(ctx: BotContext, sid: string, c: Campaign, notice?: string): Promise<void> {
-    await show(ctx, cardText(ctx, c, await progressOf(ctx, c), notice), cardKeyboard(ctx, sid, c));
+    await show(ctx, cardText(ctx, c, await progressOf(ctx, c), notice), await cardKeyboard(ctx, sid, c));
   }
 
   /** A card as a new message (after a typed answer, the old card is above the admin's text). */
   async function sendCard(ctx: BotContext, sid: string, c: Campaign, notice?: string): Promise<void> {
     await ctx.reply(clip(cardText(ctx, c, await progressOf(ctx, c), notice)), {
-      reply_markup: cardKeyboard(ctx, sid, c),
+      reply_markup: await cardKeyboard(ctx, sid, c),
       link_preview_options: { is_disabled: true },
     });
   }
@@ -560,7 +518,7 @@ export function campaignsFeature(storagePrefix = 'mb:'): Composer<BotContext> {
         InlineKeyboard.text(ctx.t('campaigns-btn-bulk-status'), `camp:${sid}:bs`),
       ]);
       rows.push([
-        InlineKeyboard.text(ctx.t('campaigns-btn-bulk-duplicate'), `camp:${sid}:bu`),
+        InlineKeyboard.text(ctx.t('campaigns-btn-bulk-duplicate'), await arm(ctx, `camp:${sid}:bu`)),
         InlineKeyboard.text(ctx.t('campaigns-btn-bulk-training'), `camp:${sid}:bg`),
       ]);
     }
@@ -659,7 +617,7 @@ export function campaignsFeature(storagePrefix = 'mb:'): Composer<BotContext> {
 
   const listPress = (verb: string, handler: ListHandler) =>
     feature.callbackQuery(
-      new RegExp(`^camp:([\\w-]+):${verb}(?::(.+))?$`),
+      armedPattern(new RegExp(`^camp:([\\w-]+):${verb}(?::([^~]+))?$`)),
       pressed(async (ctx) => {
         const sid = ctx.match[1]!;
         const state = await loadState(ctx, sid);
@@ -766,7 +724,7 @@ export function campaignsFeature(storagePrefix = 'mb:'): Composer<BotContext> {
       confirmKeyboard(
         ctx,
         ctx.t('campaigns-btn-bulk-delete-yes', { count: state.sel.length }),
-        `camp:${sid}:bdy`,
+        await arm(ctx, `camp:${sid}:bdy`),
         `camp:${sid}:b`,
       ),
     );
@@ -774,6 +732,7 @@ export function campaignsFeature(storagePrefix = 'mb:'): Composer<BotContext> {
   listPress('bdy', async (ctx, sid, state) => {
     const refusal = needsChange(ctx) ?? needsSelection(ctx, state);
     if (refusal) return refusal;
+    if (!(await disarm(ctx))) return expiredAnswer(ctx);
     const ids = state.sel;
     const names = await namesOf(ctx, ids);
     const report = await ctx.deps.services.bulk.remove(ids, uid(ctx));
@@ -811,7 +770,7 @@ export function campaignsFeature(storagePrefix = 'mb:'): Composer<BotContext> {
       confirmKeyboard(
         ctx,
         ctx.t('campaigns-btn-yes-apply', { action }),
-        `camp:${sid}:bsy:${arg}`,
+        await arm(ctx, `camp:${sid}:bsy:${arg}`),
         `camp:${sid}:bs`,
       ),
     );
@@ -819,6 +778,7 @@ export function campaignsFeature(storagePrefix = 'mb:'): Composer<BotContext> {
   listPress('bsy', async (ctx, sid, state, arg) => {
     const refusal = needsChange(ctx) ?? needsSelection(ctx, state);
     if (refusal) return refusal;
+    if (!(await disarm(ctx))) return expiredAnswer(ctx);
     if (!(BULK_STATUS_ACTIONS as readonly string[]).includes(arg)) return { text: ctx.t('outdated-button') };
     const ids = state.sel;
     const names = await namesOf(ctx, ids);
@@ -833,6 +793,7 @@ export function campaignsFeature(storagePrefix = 'mb:'): Composer<BotContext> {
   listPress('bu', async (ctx, sid, state) => {
     const refusal = needsChange(ctx) ?? needsSelection(ctx, state);
     if (refusal) return refusal;
+    if (!(await disarm(ctx))) return expiredAnswer(ctx);
     const ids = state.sel;
     const names = await namesOf(ctx, ids);
     const report = await ctx.deps.services.bulk.duplicate(ids, uid(ctx));
@@ -846,15 +807,12 @@ export function campaignsFeature(storagePrefix = 'mb:'): Composer<BotContext> {
   listPress('bg', async (ctx, sid, state) => {
     const refusal = needsChange(ctx) ?? needsSelection(ctx, state);
     if (refusal) return refusal;
-    const rows = [
-      TRAININGS.map((tr) =>
-        InlineKeyboard.text(
-          ctx.t('campaigns-training', { training: tr }),
-          `camp:${sid}:bgy:${TRAINING_CODES[tr]}`,
-        ),
-      ),
-      [InlineKeyboard.text(ctx.t('campaigns-btn-back-bulk'), `camp:${sid}:b`)],
-    ];
+    const choices = [];
+    for (const tr of TRAININGS) {
+      const data = await arm(ctx, `camp:${sid}:bgy:${TRAINING_CODES[tr]}`);
+      choices.push(InlineKeyboard.text(ctx.t('campaigns-training', { training: tr }), data));
+    }
+    const rows = [choices, [InlineKeyboard.text(ctx.t('campaigns-btn-back-bulk'), `camp:${sid}:b`)]];
     await show(
       ctx,
       ctx.t('campaigns-bulk-training-title', { count: state.sel.length }),
@@ -864,6 +822,7 @@ export function campaignsFeature(storagePrefix = 'mb:'): Composer<BotContext> {
   listPress('bgy', async (ctx, sid, state, arg) => {
     const refusal = needsChange(ctx) ?? needsSelection(ctx, state);
     if (refusal) return refusal;
+    if (!(await disarm(ctx))) return expiredAnswer(ctx);
     const training = BULK_TRAINING_CODES[arg];
     if (!training) return { text: ctx.t('outdated-button') };
     const ids = state.sel;
@@ -942,7 +901,7 @@ export function campaignsFeature(storagePrefix = 'mb:'): Composer<BotContext> {
   }
 
   feature.callbackQuery(
-    /^camp:([\w-]+):a:(\d+):([a-z]):([a-z]{2})$/,
+    armedPattern(/^camp:([\w-]+):a:(\d+):([a-z]):([a-z]{2})$/),
     pressed(async (ctx) => {
       const [, rawSid, rawId, code, verb] = ctx.match as unknown as [string, string, string, string, string];
       const action = VERBS[verb];
@@ -968,6 +927,7 @@ export function campaignsFeature(storagePrefix = 'mb:'): Composer<BotContext> {
         await showCard(ctx, sid, campaign, notice);
         return { text: notice, alert: true };
       }
+      if (ARMED_VERBS.has(verb) && !(await disarm(ctx))) return expiredAnswer(ctx);
       return runCardVerb(ctx, sid, campaign, verb);
     }),
   );
@@ -982,6 +942,7 @@ export function campaignsFeature(storagePrefix = 'mb:'): Composer<BotContext> {
     const actor = uid(ctx);
     const code = STATUS_CODES[c.status];
     const data = (v: string) => `camp:${sid}:a:${c.id}:${code}:${v}`;
+    const yes = (v: string) => arm(ctx, data(v));
     const back = `camp:${sid}:c:${c.id}`;
     const ref = { id: String(c.id), name: c.name };
 
@@ -1067,7 +1028,7 @@ export function campaignsFeature(storagePrefix = 'mb:'): Composer<BotContext> {
             outcome === 'archive' ? 'campaigns-delete-confirm-archive' : 'campaigns-delete-confirm-remove',
             ref,
           ),
-          confirmKeyboard(ctx, ctx.t('campaigns-btn-delete-yes'), data('dy'), back),
+          confirmKeyboard(ctx, ctx.t('campaigns-btn-delete-yes'), await yes('dy'), back),
         );
         return undefined;
       }
@@ -1107,7 +1068,7 @@ export function campaignsFeature(storagePrefix = 'mb:'): Composer<BotContext> {
         await show(
           ctx,
           ctx.t('campaigns-cancel-confirm', ref),
-          confirmKeyboard(ctx, ctx.t('campaigns-btn-cancel-yes'), data('cy'), back),
+          confirmKeyboard(ctx, ctx.t('campaigns-btn-cancel-yes'), await yes('cy'), back),
         );
         return undefined;
       case 'cy':
@@ -1118,7 +1079,7 @@ export function campaignsFeature(storagePrefix = 'mb:'): Composer<BotContext> {
         await show(
           ctx,
           ctx.t('campaigns-resume-confirm', ref),
-          confirmKeyboard(ctx, ctx.t('campaigns-btn-resume-yes'), data('ry'), back),
+          confirmKeyboard(ctx, ctx.t('campaigns-btn-resume-yes'), await yes('ry'), back),
         );
         return undefined;
       case 'ry':
@@ -1128,7 +1089,12 @@ export function campaignsFeature(storagePrefix = 'mb:'): Composer<BotContext> {
         await show(
           ctx,
           ctx.t('campaigns-retry-confirm', { ...ref, count: stats.failed }),
-          confirmKeyboard(ctx, ctx.t('campaigns-btn-retry-yes', { count: stats.failed }), data('ty'), back),
+          confirmKeyboard(
+            ctx,
+            ctx.t('campaigns-btn-retry-yes', { count: stats.failed }),
+            await yes('ty'),
+            back,
+          ),
         );
         return undefined;
       }
@@ -1139,7 +1105,7 @@ export function campaignsFeature(storagePrefix = 'mb:'): Composer<BotContext> {
         await show(
           ctx,
           ctx.t('campaigns-send-now-confirm', { ...ref, reach }),
-          confirmKeyboard(ctx, ctx.t('campaigns-btn-send-now-yes'), data('ny'), back),
+          confirmKeyboard(ctx, ctx.t('campaigns-btn-send-now-yes'), await yes('ny'), back),
         );
         return undefined;
       }
@@ -1303,7 +1269,10 @@ export function campaignsFeature(storagePrefix = 'mb:'): Composer<BotContext> {
         }),
         {
           reply_markup: new InlineKeyboard()
-            .text(ctx.t('campaigns-btn-schedule-yes'), `camp:${sid}:a:${id}:${STATUS_CODES.draft}:sy`)
+            .text(
+              ctx.t('campaigns-btn-schedule-yes'),
+              await arm(ctx, `camp:${sid}:a:${id}:${STATUS_CODES.draft}:sy`),
+            )
             .text(ctx.t('campaigns-btn-no'), `camp:${sid}:c:${id}`),
         },
       );

@@ -2,6 +2,7 @@ import { Composer, GrammyError, InlineKeyboard, InputFile } from 'grammy';
 import { SEGMENTS } from '../../domain/campaign.js';
 import { NotFoundError } from '../../domain/errors.js';
 import type { Chat, Subscriber } from '../../services/index.js';
+import { arm, armedPattern, disarm, expiredAnswer } from '../armed-actions.js';
 import type { BotContext } from '../context.js';
 import { canChange, isAdmin } from '../filters.js';
 import { cancelKeyboard, createPendingInput } from './pending-input.js';
@@ -163,7 +164,7 @@ export function groupsFeature(storagePrefix = 'mb:'): Composer<BotContext> {
   type ChatHandler = (ctx: BotContext, chat: Chat, rest: string[]) => PressResult;
   const chatPress = (verb: string, handler: ChatHandler) =>
     feature.callbackQuery(
-      new RegExp(`^grp:${verb}:(-?\\d+)((?::[\\w-]+)*)$`),
+      armedPattern(new RegExp(`^grp:${verb}:(-?\\d+)((?::[\\w-]+)*)$`)),
       pressed(async (ctx) => {
         const chat = await findChat(ctx, Number(ctx.match[1]));
         if (!chat) {
@@ -176,7 +177,8 @@ export function groupsFeature(storagePrefix = 'mb:'): Composer<BotContext> {
 
   /** A press about one subscriber of a chat. */
   type UserHandler = (ctx: BotContext, chat: Chat, user: Subscriber, rest: string[]) => PressResult;
-  const userPress = (verb: string, handler: UserHandler, opts: { changes: boolean }) =>
+  /** `armed`: removes, blocks or sends, so only on the confirmation the bot showed this admin. */
+  const userPress = (verb: string, handler: UserHandler, opts: { changes: boolean; armed?: boolean }) =>
     chatPress(verb, async (ctx, chat, rest) => {
       const user = await ctx.deps.services.subscribers.get(Number(rest[0]));
       if (!user) {
@@ -187,6 +189,7 @@ export function groupsFeature(storagePrefix = 'mb:'): Composer<BotContext> {
         await subscriberScreen(ctx, chat.id, user);
         return { text: ctx.t('viewer-read-only'), alert: true };
       }
+      if (opts.armed && !(await disarm(ctx))) return expiredAnswer(ctx);
       return handler(ctx, chat, user, rest.slice(1));
     });
 
@@ -220,7 +223,7 @@ export function groupsFeature(storagePrefix = 'mb:'): Composer<BotContext> {
         ctx,
         ctx.t('groups-remove-confirm', { name: fullName(user) || String(user.id), title: chat.title }),
         new InlineKeyboard()
-          .text(ctx.t('groups-btn-remove-yes'), `grp:ry:${chat.id}:${user.id}`)
+          .text(ctx.t('groups-btn-remove-yes'), await arm(ctx, `grp:ry:${chat.id}:${user.id}`))
           .text(ctx.t('groups-btn-no'), `grp:u:${chat.id}:${user.id}`),
       );
     },
@@ -237,7 +240,7 @@ export function groupsFeature(storagePrefix = 'mb:'): Composer<BotContext> {
       await groupScreen(ctx, chat, 1, notice);
       return { text: notice };
     },
-    { changes: true },
+    { changes: true, armed: true },
   );
 
   userPress(
@@ -247,7 +250,7 @@ export function groupsFeature(storagePrefix = 'mb:'): Composer<BotContext> {
         ctx,
         ctx.t('groups-block-confirm', { name: fullName(user) || String(user.id) }),
         new InlineKeyboard()
-          .text(ctx.t('groups-btn-block-yes'), `grp:by:${chat.id}:${user.id}`)
+          .text(ctx.t('groups-btn-block-yes'), await arm(ctx, `grp:by:${chat.id}:${user.id}`))
           .text(ctx.t('groups-btn-no'), `grp:u:${chat.id}:${user.id}`),
       );
     },
@@ -262,7 +265,7 @@ export function groupsFeature(storagePrefix = 'mb:'): Composer<BotContext> {
       await subscriberScreen(ctx, chat.id, fresh, notice);
       return { text: notice };
     },
-    { changes: true },
+    { changes: true, armed: true },
   );
 
   userPress(
@@ -333,7 +336,7 @@ export function groupsFeature(storagePrefix = 'mb:'): Composer<BotContext> {
       await subscriberScreen(ctx, chat.id, fresh, result);
       return { text: result };
     },
-    { changes: true },
+    { changes: true, armed: true },
   );
 
   feature.on('message:text', async (ctx, next) => {
@@ -355,7 +358,7 @@ export function groupsFeature(storagePrefix = 'mb:'): Composer<BotContext> {
     await pending.set(ctx, { kind: 'grp-dm-confirm', chatId: Number(p.chatId), userId: user.id, text });
     await ctx.reply(ctx.t('groups-dm-confirm', { name: fullName(user) || String(user.id), text }), {
       reply_markup: new InlineKeyboard()
-        .text(ctx.t('groups-btn-dm-send'), `grp:my:${p.chatId}:${user.id}`)
+        .text(ctx.t('groups-btn-dm-send'), await arm(ctx, `grp:my:${p.chatId}:${user.id}`))
         .text(ctx.t('groups-btn-no'), `grp:u:${p.chatId}:${user.id}`),
     });
   });

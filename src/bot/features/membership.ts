@@ -50,7 +50,7 @@ export function membershipFeature(storagePrefix = 'mb:'): Composer<BotContext> {
       const locale = (await admins.languageOf(admin.id)) ?? ctx.deps.config.DEFAULT_LANGUAGE;
       const text = ctx.i18n.fluent.translate(locale, key, params);
       await ctx.api.sendMessage(admin.id, text).catch((err: unknown) => {
-        ctx.log.warn({ adminId: admin.id, err: String(err) }, 'admin notification not delivered');
+        ctx.log.warn({ adminId: admin.id, err }, 'admin notification not delivered');
       });
     }
   }
@@ -59,7 +59,7 @@ export function membershipFeature(storagePrefix = 'mb:'): Composer<BotContext> {
     try {
       return await ctx.api.getChatMemberCount(chatId);
     } catch (err) {
-      ctx.log.warn({ chatId, err: String(err) }, 'getChatMemberCount failed');
+      ctx.log.warn({ chatId, err }, 'getChatMemberCount failed');
       return undefined;
     }
   }
@@ -179,7 +179,7 @@ export function membershipFeature(storagePrefix = 'mb:'): Composer<BotContext> {
       const member = await ctx.api.getChatMember(chatId, ctx.from.id);
       return member.status === 'creator' || member.status === 'administrator';
     } catch (err) {
-      ctx.log.warn({ chatId, err: String(err) }, 'getChatMember failed; treating the sender as a member');
+      ctx.log.warn({ chatId, err }, 'getChatMember failed; treating the sender as a member');
       return false;
     }
   }

@@ -2,6 +2,7 @@ import { Composer, InlineKeyboard } from 'grammy';
 import { DomainError } from '../../domain/errors.js';
 import { COMMON_ZONES, formatInZone } from '../../domain/schedule.js';
 import type { AdminView } from '../../services/index.js';
+import { arm, armedPattern, disarm, expiredAnswer } from '../armed-actions.js';
 import type { BotContext } from '../context.js';
 import { isAdmin, isOwner } from '../filters.js';
 import { isLocale, LOCALES } from '../i18n.js';
@@ -72,7 +73,7 @@ export function settingsFeature(storagePrefix = 'mb:'): Composer<BotContext> {
       for (const role of ['owner', 'admin', 'viewer'] as const) {
         keyboard.text(
           `${admin.role === role ? '• ' : ''}${ctx.t(`role-${role}`)}`,
-          `set:r:${id}:${CODE_OF_ROLE[role]}`,
+          await arm(ctx, `set:r:${id}:${CODE_OF_ROLE[role]}`),
         );
       }
       keyboard.row().text(ctx.t('settings-btn-remove'), `set:d:${id}`).row();
@@ -173,11 +174,13 @@ export function settingsFeature(storagePrefix = 'mb:'): Composer<BotContext> {
     }),
   );
 
+  // Valid only as the answer to the role question this owner was asked after typing the id.
   feature.callbackQuery(
-    /^set:ar:(\d+):([oav])$/,
+    armedPattern(/^set:ar:(\d+):([oav])$/),
     pressed(async (ctx) => {
       const refusal = ownersOnly(ctx);
       if (refusal) return refusal;
+      if (!(await disarm(ctx))) return expiredAnswer(ctx);
       const id = Number(ctx.match[1]);
       const role = ROLE_CODES[ctx.match[2]!]!;
       const p = await pending.mine(ctx, 'set-add-role');
@@ -200,10 +203,11 @@ export function settingsFeature(storagePrefix = 'mb:'): Composer<BotContext> {
   );
 
   feature.callbackQuery(
-    /^set:r:(\d+):([oav])$/,
+    armedPattern(/^set:r:(\d+):([oav])$/),
     pressed(async (ctx) => {
       const refusal = ownersOnly(ctx);
       if (refusal) return refusal;
+      if (!(await disarm(ctx))) return expiredAnswer(ctx);
       const id = Number(ctx.match[1]);
       const role = ROLE_CODES[ctx.match[2]!]!;
       await ctx.deps.services.admins.changeRole(me(ctx), id, role);
@@ -228,7 +232,7 @@ export function settingsFeature(storagePrefix = 'mb:'): Composer<BotContext> {
         ctx,
         ctx.t('settings-remove-confirm', { line: adminLine(ctx, admin) }),
         new InlineKeyboard()
-          .text(ctx.t('settings-btn-remove-yes'), `set:dy:${id}`)
+          .text(ctx.t('settings-btn-remove-yes'), await arm(ctx, `set:dy:${id}`))
           .text(ctx.t('settings-btn-no'), `set:a:${id}`),
       );
       return undefined;
@@ -236,10 +240,11 @@ export function settingsFeature(storagePrefix = 'mb:'): Composer<BotContext> {
   );
 
   feature.callbackQuery(
-    /^set:dy:(\d+)$/,
+    armedPattern(/^set:dy:(\d+)$/),
     pressed(async (ctx) => {
       const refusal = ownersOnly(ctx);
       if (refusal) return refusal;
+      if (!(await disarm(ctx))) return expiredAnswer(ctx);
       const id = Number(ctx.match[1]);
       const removed = await ctx.deps.services.admins.remove(me(ctx), id);
       const notice = ctx.t(removed ? 'settings-removed' : 'settings-admin-gone', { id: String(id) });
@@ -283,7 +288,7 @@ export function settingsFeature(storagePrefix = 'mb:'): Composer<BotContext> {
         await pending.set(ctx, { kind: 'set-add-role', userId: id, ...(name ? { name } : {}) });
         const keyboard = new InlineKeyboard();
         for (const role of ['owner', 'admin', 'viewer'] as const) {
-          keyboard.text(ctx.t(`role-${role}`), `set:ar:${id}:${CODE_OF_ROLE[role]}`);
+          keyboard.text(ctx.t(`role-${role}`), await arm(ctx, `set:ar:${id}:${CODE_OF_ROLE[role]}`));
         }
         keyboard.row().text(ctx.t('settings-btn-back'), 'set:h');
         await ctx.reply(ctx.t('settings-add-role', { id: String(id), name: name ? ` ${name}` : '' }), {

@@ -1,13 +1,17 @@
 import { Composer } from 'grammy';
 import type { BotContext } from '../context.js';
+import { sendAdminHome } from './admin-home.js';
 
 /** Registered last: whatever no feature took gets a short, specific answer instead of silence. */
 export function unhandledFeature(): Composer<BotContext> {
   const composer = new Composer<BotContext>();
 
   composer.on('callback_query', async (ctx) => {
-    // An outdated button (an old list, a finished wizard) or a forged press: change nothing, say so.
-    await ctx.answerCallbackQuery({ text: ctx.t('outdated-button'), show_alert: false });
+    // An outdated button (an old list, a finished wizard) or a forged press: change nothing, say so,
+    // and give an admin the menu to start again from.
+    const admin = ctx.role !== null && ctx.chat?.type === 'private';
+    await ctx.answerCallbackQuery({ text: ctx.t(admin ? 'outdated-button-menu' : 'outdated-button') });
+    if (admin) await sendAdminHome(ctx);
   });
 
   composer.chatType('private').on('message:text', async (ctx) => {

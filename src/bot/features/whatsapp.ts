@@ -7,6 +7,7 @@ import {
   type WhatsAppLink,
   type WhatsAppStatus,
 } from '../../services/whatsapp.service.js';
+import { arm, armedPattern, disarm } from '../armed-actions.js';
 import type { BotContext } from '../context.js';
 import { canChange, isAdmin } from '../filters.js';
 import { cancelKeyboard, createPendingInput } from './pending-input.js';
@@ -130,13 +131,17 @@ export function whatsappFeature(storagePrefix?: string): Composer<BotContext> {
     await ctx.answerCallbackQuery();
     await ctx.reply(ctx.t('whatsapp-logout-confirm'), {
       reply_markup: new InlineKeyboard()
-        .text(ctx.t('whatsapp-btn-logout-yes'), 'wa:logout:yes')
+        .text(ctx.t('whatsapp-btn-logout-yes'), await arm(ctx, 'wa:logout:yes'))
         .text(ctx.t('whatsapp-btn-back'), 'wa:refresh'),
     });
   });
 
-  feature.callbackQuery('wa:logout:yes', async (ctx) => {
+  feature.callbackQuery(armedPattern(/^wa:logout:yes$/), async (ctx) => {
     if (!(await guard(ctx))) return;
+    if (!(await disarm(ctx))) {
+      await ctx.answerCallbackQuery({ text: ctx.t('button-expired'), show_alert: true });
+      return;
+    }
     await ctx.answerCallbackQuery();
     const status = await linkOf(ctx).status();
     if (status.state !== 'ready') {
@@ -147,9 +152,25 @@ export function whatsappFeature(storagePrefix?: string): Composer<BotContext> {
     await ctx.reply(ctx.t('whatsapp-logout-requested'));
   });
 
-  // The go-ahead after a campaign's test message: wa:go:<campaign>:<run>.
+  // The go-ahead after a campaign's test message (wa:go:<campaign>:<run>, sent by the whatsapp run)
+  // asks once more: what sends is the confirmation the bot shows this admin.
   feature.callbackQuery(/^wa:go:(\d+):(\d+)$/, async (ctx) => {
     if (!(await guard(ctx))) return;
+    await ctx.answerCallbackQuery();
+    const [, id, run] = ctx.match as unknown as [string, string, string];
+    await ctx.reply(ctx.t('whatsapp-go-confirm', { id }), {
+      reply_markup: new InlineKeyboard()
+        .text(ctx.t('whatsapp-btn-go-yes'), await arm(ctx, `wa:goy:${id}:${run}`))
+        .text(ctx.t('whatsapp-btn-back'), 'wa:refresh'),
+    });
+  });
+
+  feature.callbackQuery(armedPattern(/^wa:goy:(\d+):(\d+)$/), async (ctx) => {
+    if (!(await guard(ctx))) return;
+    if (!(await disarm(ctx))) {
+      await ctx.answerCallbackQuery({ text: ctx.t('button-expired'), show_alert: true });
+      return;
+    }
     const campaignId = Number(ctx.match[1]);
     const run = Number(ctx.match[2]);
     const ok = await ctx.deps.services.whatsapp.approveTest(campaignId, run);
