@@ -79,9 +79,10 @@ export function createTrackingService(
   const repo = createTrackingRepository(models, deps.counters);
   const log = logger.child({ service: 'tracking' });
   /**
-   * One recipient's clicks are written one after another in this process, so that the `$inc` of
-   * repeated clicks is exact on FerretDB too (its updates are not atomic); across several http
-   * processes a repeat may still be lost, the once-per-recipient click never.
+   * One recipient's clicks and conversions are written one after another in this process, so that
+   * their updates of one delivery cannot undo each other on FerretDB (its updates are not atomic);
+   * across several http processes a stamp may still be lost (the counters and the CSV keep it: the
+   * one-winner marks decide them), a repeat click from the delivery's own total too.
    */
   const inOrder = createKeyedQueue();
 
@@ -133,7 +134,12 @@ export function createTrackingService(
       if (!ref) return { kind: 'invalid' };
       const campaign = await campaigns.get(ref.campaignId);
       if (!campaign) return { kind: 'invalid' };
-      const first = await repo.convert(ref, clock(), source);
+      // In the same queue as the recipient's clicks: the goal page is often reached while the click
+      // that led there is still being written, and two updates of one delivery at once can undo
+      // each other on FerretDB.
+      const first = await inOrder(`${ref.campaignId}:${ref.run}:${ref.recipient}`, () =>
+        repo.convert(ref, clock(), source),
+      );
       const { goalUrl } = trackingSettings(campaign.settings);
       return { kind: 'recorded', first, ...(goalUrl ? { location: goalUrl } : {}) };
     },
